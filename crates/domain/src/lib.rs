@@ -1,0 +1,26 @@
+//! Pure domain layer of Xiezhi: typed IDs, validated values, permission codes, data scopes, the
+//! separation-of-duties rule, password policy, masking and the crypto primitives (SM3, SM4) used for
+//! the audit hash chain and field-level encryption. No IO lives here.
+
+pub mod audit;
+pub mod crypto;
+pub mod ids;
+pub mod page;
+pub mod permission;
+pub mod values;
+
+pub use ids::*;
+
+/// Validation failure of one field, carried up to the API as a field error.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self { field, message: message.into() }
+    }
+}

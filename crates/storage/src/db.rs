@@ -1,0 +1,159 @@
+//! Connection pool, backend selection, migrations and the SQLite version gate.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions, install_default_drivers};
+use sqlx::pool::PoolConnection;
+use sqlx::{Any, AnyPool, ConnectOptions, Connection, Executor};
+
+use crate::dialect;
+use crate::error::{StorageError, StorageResult};
+
+pub type Conn = sqlx::AnyConnection;
+pub type Tx = sqlx::Transaction<'static, Any>;
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+
+    pub fn migrator(self) -> &'static sqlx::migrate::Migrator {
+        match self {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// `sqlite:///abs/path/xiezhi.db` or `postgres://user:pass@host/db`.
+    pub url: String,
+    pub max_connections: u32,
+    /// SQLite `synchronous` pragma: `full` (every commit reaches the disk) or `normal`.
+    pub sqlite_synchronous: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    pub async fn connect(opts: &DbOptions) -> StorageResult<Db> {
+        install_default_drivers();
+        let backend = if opts.url.starts_with("postgres://") || opts.url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if opts.url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StorageError::Corrupt(format!("unsupported database URL scheme: {}", redact(&opts.url))));
+        };
+        let connect = AnyConnectOptions::from_str(&opts.url)?
+            .log_statements(tracing::log::LevelFilter::Trace)
+            .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
+        let synchronous = match opts.sqlite_synchronous.as_str() {
+            "normal" => "NORMAL",
+            _ => "FULL",
+        };
+        let pool = AnyPoolOptions::new()
+            .max_connections(opts.max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute(if synchronous == "NORMAL" { "PRAGMA synchronous = NORMAL" } else { "PRAGMA synchronous = FULL" }).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(connect)
+            .await?;
+        let db = Db { pool, backend };
+        if backend == Backend::Sqlite {
+            let version = db.sqlite_version().await?;
+            if !dialect::sqlite_version_ok(&version) {
+                return Err(StorageError::SqliteVersion { found: version, required: dialect::MIN_SQLITE });
+            }
+        }
+        Ok(db)
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn sqlite_version(&self) -> StorageResult<String> {
+        let v: (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(&self.pool).await?;
+        Ok(v.0)
+    }
+
+    /// Apply pending migrations of this backend.
+    pub async fn migrate(&self) -> StorageResult<()> {
+        self.backend.migrator().run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A pooled connection for reads (each statement is its own transaction).
+    pub async fn conn(&self) -> StorageResult<PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Open a write transaction. Commit with `tx.commit().await`; dropping it rolls back.
+    pub async fn begin(&self) -> StorageResult<Tx> {
+        Ok(self.pool.begin_with(dialect::begin_write(self.backend)).await?)
+    }
+
+    /// Cheap liveness probe.
+    pub async fn ping(&self) -> StorageResult<()> {
+        let mut c = self.pool.acquire().await?;
+        c.ping().await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Hide the password in a database URL for logs and errors.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            let user = creds.split(':').next().unwrap_or_default();
+            format!("{}://{}:***@{}", &url[..s], user, &url[at + 1..])
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_password() {
+        assert_eq!(super::redact("postgres://x:secret@h:5432/db"), "postgres://x:***@h:5432/db");
+        assert_eq!(super::redact("sqlite:///a/b.db"), "sqlite:///a/b.db");
+    }
+}

@@ -1,0 +1,16 @@
+//! Database access for SQLite (embedded default) and PostgreSQL (production option).
+//!
+//! One code path: every query is written once in the SQL both backends accept (`$1` placeholders,
+//! `RETURNING`, `ON CONFLICT`, `WITH RECURSIVE`), executed through sqlx's `Any` driver. The few
+//! differences live in [`dialect`]. Callers own transaction boundaries: repository functions take a
+//! `&mut Conn` that is either a pooled connection or an open transaction.
+
+pub mod audit;
+pub mod db;
+pub mod dialect;
+pub mod error;
+pub mod platform;
+pub mod query;
+
+pub use db::{Backend, Conn, Db, DbOptions, Tx};
+pub use error::{StorageError, StorageResult};
