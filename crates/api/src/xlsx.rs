@@ -9,14 +9,20 @@ use crate::error::{ApiError, ApiResult};
 /// Most rows one export may hold; narrower filters are needed beyond that.
 pub const MAX_EXPORT_ROWS: i64 = 100_000;
 
-pub fn export(file_stem: &str, sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> ApiResult<Response> {
+pub fn export(
+    file_stem: &str,
+    sheet: &str,
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> ApiResult<Response> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(ApiError::internal)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).map_err(ApiError::internal)?;
-        ws.write_string_with_format(0, c, *h, &bold).map_err(ApiError::internal)?;
+        ws.write_string_with_format(0, c, *h, &bold)
+            .map_err(ApiError::internal)?;
         ws.set_column_width(c, 18).map_err(ApiError::internal)?;
     }
     for (r, row) in rows.iter().enumerate() {
@@ -28,10 +34,16 @@ pub fn export(file_stem: &str, sheet: &str, headers: &[&str], rows: &[Vec<String
     }
     let bytes = wb.save_to_buffer().map_err(ApiError::internal)?;
     let name = format!("{file_stem}.xlsx");
-    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent_encode(&name));
+    let disposition = format!(
+        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
+        percent_encode(&name)
+    );
     Ok((
         [
-            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -41,7 +53,13 @@ pub fn export(file_stem: &str, sheet: &str, headers: &[&str], rows: &[Vec<String
 
 fn percent_encode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
 

@@ -16,4 +16,11 @@ macro_rules! int_id {
     )*};
 }
 
-int_id!(UserId, DepartmentId, RoleId, DictItemId, PortalTileId, EnforcementItemId);
+int_id!(
+    UserId,
+    DepartmentId,
+    RoleId,
+    DictItemId,
+    PortalTileId,
+    EnforcementItemId
+);

@@ -67,7 +67,9 @@ pub fn violation(err: &dyn DatabaseError) -> Option<Violation> {
         None => {
             // SQLite: "UNIQUE constraint failed: users.username", "CHECK constraint failed: x".
             let msg = err.message();
-            msg.split_once("failed: ").map(|(_, rest)| rest.trim().to_owned()).unwrap_or_default()
+            msg.split_once("failed: ")
+                .map(|(_, rest)| rest.trim().to_owned())
+                .unwrap_or_default()
         }
     };
     Some(Violation { kind, name })
@@ -81,7 +83,9 @@ pub fn sqlite_version_ok(version: &str) -> bool {
     let parse = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
     let v = parse(version);
     let at_least = |min: &[u32]| v.as_slice() >= min;
-    at_least(&[3, 51, 3]) || (v.starts_with(&[3, 44]) && at_least(&[3, 44, 6])) || (v.starts_with(&[3, 50]) && at_least(&[3, 50, 7]))
+    at_least(&[3, 51, 3])
+        || (v.starts_with(&[3, 44]) && at_least(&[3, 44, 6]))
+        || (v.starts_with(&[3, 50]) && at_least(&[3, 50, 7]))
 }
 
 #[cfg(test)]

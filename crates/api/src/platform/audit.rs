@@ -16,7 +16,10 @@ use crate::extract::{Json, Query};
 use crate::{AppState, xlsx};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_audit)).routes(routes!(export_audit)).routes(routes!(verify_audit))
+    OpenApiRouter::new()
+        .routes(routes!(list_audit))
+        .routes(routes!(export_audit))
+        .routes(routes!(verify_audit))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -108,25 +111,42 @@ fn entry(r: AuditRow) -> AuditEntry {
         target_id: r.target_id,
         outcome: r.outcome,
         summary: r.summary,
-        changes: if r.changes.is_empty() { None } else { serde_json::from_str(&r.changes).ok() },
+        changes: if r.changes.is_empty() {
+            None
+        } else {
+            serde_json::from_str(&r.changes).ok()
+        },
     }
 }
 
 /// Audit entries, newest first.
 #[utoipa::path(get, path = "/api/platform/audit", tag = "audit", params(AuditQuery),
     responses((status = 200, body = AuditPage), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn list_audit(State(s): State<AppState>, _a: Authorized<perm::AuditView>, Query(q): Query<AuditQuery>) -> ApiResult<Json<AuditPage>> {
+async fn list_audit(
+    State(s): State<AppState>,
+    _a: Authorized<perm::AuditView>,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Json<AuditPage>> {
     let page = PageRequest::new(q.page, q.page_size)?;
     let f = q.filter()?;
     let mut conn = s.db.conn().await?;
     let total = audit::count(&mut conn, s.db.backend(), &f).await?;
     let rows = audit::list(&mut conn, s.db.backend(), &f, page.page_size, page.offset()).await?;
-    Ok(Json(AuditPage { items: rows.into_iter().map(entry).collect(), total, page: page.page, page_size: page.page_size }))
+    Ok(Json(AuditPage {
+        items: rows.into_iter().map(entry).collect(),
+        total,
+        page: page.page,
+        page_size: page.page_size,
+    }))
 }
 
 #[utoipa::path(get, path = "/api/platform/audit/export", tag = "audit", params(AuditQuery),
     responses((status = 200, description = "xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ApiErrorBody)))]
-async fn export_audit(State(s): State<AppState>, auth: Authorized<perm::AuditExport>, Query(q): Query<AuditQuery>) -> ApiResult<Response> {
+async fn export_audit(
+    State(s): State<AppState>,
+    auth: Authorized<perm::AuditExport>,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult<Response> {
     let f = q.filter()?;
     let rows = {
         let mut conn = s.db.conn().await?;
@@ -142,22 +162,55 @@ async fn export_audit(State(s): State<AppState>, auth: Authorized<perm::AuditExp
                 r.ip.clone(),
                 r.action.clone(),
                 format!("{} {}", r.target_type, r.target_id),
-                if r.outcome == "success" { "成功" } else { "失败" }.to_owned(),
+                if r.outcome == "success" {
+                    "成功"
+                } else {
+                    "失败"
+                }
+                .to_owned(),
                 r.summary.clone(),
                 r.changes.clone(),
             ]
         })
         .collect();
     let mut tx = s.db.begin().await?;
-    audit::append(&mut tx, &auth.audit("audit.export", "audit_log", "", format!("导出审计日志 {} 条", table.len()), None)).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "audit.export",
+            "audit_log",
+            "",
+            format!("导出审计日志 {} 条", table.len()),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    xlsx::export("审计日志", "审计日志", &["序号", "时间", "操作人", "IP", "操作", "对象", "结果", "摘要", "变更"], &table)
+    xlsx::export(
+        "审计日志",
+        "审计日志",
+        &[
+            "序号",
+            "时间",
+            "操作人",
+            "IP",
+            "操作",
+            "对象",
+            "结果",
+            "摘要",
+            "变更",
+        ],
+        &table,
+    )
 }
 
 /// Walk the hash chain and report the first row that was edited, deleted or inserted behind the
 /// application's back.
 #[utoipa::path(post, path = "/api/platform/audit/verify", tag = "audit", responses((status = 200, body = AuditVerifyReport), (status = 403, body = ApiErrorBody)))]
-async fn verify_audit(State(s): State<AppState>, auth: Authorized<perm::AuditVerify>) -> ApiResult<Json<AuditVerifyReport>> {
+async fn verify_audit(
+    State(s): State<AppState>,
+    auth: Authorized<perm::AuditVerify>,
+) -> ApiResult<Json<AuditVerifyReport>> {
     let check = {
         let mut conn = s.db.conn().await?;
         audit::verify(&mut conn).await?
@@ -166,10 +219,18 @@ async fn verify_audit(State(s): State<AppState>, auth: Authorized<perm::AuditVer
         ok: check.first_bad_seq.is_none(),
         checked: check.checked,
         first_bad_seq: check.first_bad_seq,
-        message: check.reason.unwrap_or_else(|| format!("审计日志完整，共校验 {} 条记录", check.checked)),
+        message: check
+            .reason
+            .unwrap_or_else(|| format!("审计日志完整，共校验 {} 条记录", check.checked)),
     };
     let mut tx = s.db.begin().await?;
-    let mut e = auth.audit("audit.verify", "audit_log", "", format!("完整性校验：{}", report.message), None);
+    let mut e = auth.audit(
+        "audit.verify",
+        "audit_log",
+        "",
+        format!("完整性校验：{}", report.message),
+        None,
+    );
     if !report.ok {
         e.outcome = "failure";
     }

@@ -22,7 +22,15 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_department, delete_department))
 }
 
-pub const KINDS: &[&str] = &["government", "bureau", "squad", "city_department", "county_department", "township_office", "other"];
+pub const KINDS: &[&str] = &[
+    "government",
+    "bureau",
+    "squad",
+    "city_department",
+    "county_department",
+    "township_office",
+    "other",
+];
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Department {
@@ -84,15 +92,24 @@ async fn parse_input(
     if let Some(code) = &region_code
         && !region::exists(conn, code.as_str()).await?
     {
-        v.push(xiezhi_domain::FieldError::new("region_code", "行政区划不存在"));
+        v.push(xiezhi_domain::FieldError::new(
+            "region_code",
+            "行政区划不存在",
+        ));
     }
     if let Some(p) = input.parent_id
         && department::get(conn, p).await.is_err()
     {
-        v.push(xiezhi_domain::FieldError::new("parent_id", "上级部门不存在"));
+        v.push(xiezhi_domain::FieldError::new(
+            "parent_id",
+            "上级部门不存在",
+        ));
     }
     if !(0..=1_000_000).contains(&input.sort_order) {
-        v.push(xiezhi_domain::FieldError::new("sort_order", "排序须在 0–1000000 之间"));
+        v.push(xiezhi_domain::FieldError::new(
+            "sort_order",
+            "排序须在 0–1000000 之间",
+        ));
     }
     v.finish()?;
     Ok(department::DepartmentWrite {
@@ -115,9 +132,18 @@ fn snapshot(d: &department::DepartmentWrite) -> serde_json::Value {
 /// All departments as a flat list ordered for display; the client builds the tree by `parent_id`.
 #[utoipa::path(get, path = "/api/platform/departments", tag = "platform",
     responses((status = 200, body = Vec<Department>), (status = 403, body = ApiErrorBody)))]
-async fn list_departments(State(s): State<AppState>, _a: Authorized<perm::OrgView>) -> ApiResult<Json<Vec<Department>>> {
+async fn list_departments(
+    State(s): State<AppState>,
+    _a: Authorized<perm::OrgView>,
+) -> ApiResult<Json<Vec<Department>>> {
     let mut conn = s.db.conn().await?;
-    Ok(Json(department::list(&mut conn).await?.into_iter().map(Department::from).collect()))
+    Ok(Json(
+        department::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(Department::from)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/platform/departments", tag = "platform", request_body = DepartmentInput,
@@ -130,8 +156,17 @@ async fn create_department(
     let mut tx = s.db.begin().await?;
     let d = parse_input(&mut tx, &input).await?;
     let id = department::insert(&mut tx, &d, now_ms()).await?;
-    audit::append(&mut tx, &auth.audit("department.create", "department", id, format!("新增部门 {}", d.name), Some(snapshot(&d))))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "department.create",
+            "department",
+            id,
+            format!("新增部门 {}", d.name),
+            Some(snapshot(&d)),
+        ),
+    )
+    .await?;
     let out = department::get(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out.into())))
@@ -152,7 +187,10 @@ async fn update_department(
     if let Some(p) = d.parent_id
         && department::subtree(&mut tx, id).await?.contains(&p)
     {
-        return Err(ApiError::field("parent_id", "上级部门不能是本部门或其下级部门"));
+        return Err(ApiError::field(
+            "parent_id",
+            "上级部门不能是本部门或其下级部门",
+        ));
     }
     department::update(&mut tx, id, &d, now_ms()).await?;
     let changes = serde_json::json!({
@@ -160,8 +198,17 @@ async fn update_department(
                     "sort_order": before.sort_order, "enabled": flag(before.enabled) },
         "after": snapshot(&d),
     });
-    audit::append(&mut tx, &auth.audit("department.update", "department", id, format!("修改部门 {}", d.name), Some(changes)))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "department.update",
+            "department",
+            id,
+            format!("修改部门 {}", d.name),
+            Some(changes),
+        ),
+    )
+    .await?;
     let out = department::get(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(out.into()))
@@ -193,7 +240,17 @@ async fn delete_department(
         },
         other => other.into(),
     })?;
-    audit::append(&mut tx, &auth.audit("department.delete", "department", id, format!("删除部门 {}", before.name), None)).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "department.delete",
+            "department",
+            id,
+            format!("删除部门 {}", before.name),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -2,7 +2,7 @@
 
 use std::io::Cursor;
 
-use axum::extract::{DefaultBodyLimit, Multipart, State};
+use axum::extract::{DefaultBodyLimit, State};
 use axum::response::Response;
 use calamine::{Data, Reader, Xlsx};
 use serde::{Deserialize, Serialize};
@@ -17,7 +17,7 @@ use xiezhi_storage::platform::item;
 use super::{flag, non_empty};
 use crate::auth::{Authorized, perm};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Multipart, Query};
 use crate::{AppState, now_ms, xlsx};
 
 /// Largest import file.
@@ -33,7 +33,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT))
 }
 
-const HEADERS: [&str; 6] = ["事项编码", "事项名称", "事项类别", "实施部门", "法律依据", "状态"];
+const HEADERS: [&str; 6] = [
+    "事项编码",
+    "事项名称",
+    "事项类别",
+    "实施部门",
+    "法律依据",
+    "状态",
+];
 const CATEGORIES: [(&str, &str); 5] = [
     ("comprehensive", "综合执法事项"),
     ("special", "专项执法事项"),
@@ -80,7 +87,11 @@ pub struct ItemQuery {
 
 #[utoipa::path(get, path = "/api/platform/enforcement-items", tag = "platform", params(ItemQuery),
     responses((status = 200, body = EnforcementItemPage), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn list_items(State(s): State<AppState>, _a: Authorized<perm::ItemView>, Query(q): Query<ItemQuery>) -> ApiResult<Json<EnforcementItemPage>> {
+async fn list_items(
+    State(s): State<AppState>,
+    _a: Authorized<perm::ItemView>,
+    Query(q): Query<ItemQuery>,
+) -> ApiResult<Json<EnforcementItemPage>> {
     let page = PageRequest::new(q.page, q.page_size)?;
     let category = non_empty(&q.category);
     if let Some(c) = &category
@@ -88,7 +99,10 @@ async fn list_items(State(s): State<AppState>, _a: Authorized<perm::ItemView>, Q
     {
         return Err(ApiError::field("category", "事项类别不正确"));
     }
-    let f = item::ItemFilter { keyword: non_empty(&q.keyword), category };
+    let f = item::ItemFilter {
+        keyword: non_empty(&q.keyword),
+        category,
+    };
     let mut conn = s.db.conn().await?;
     let total = item::count(&mut conn, s.db.backend(), &f).await?;
     let rows = item::list(&mut conn, s.db.backend(), &f, page.page_size, page.offset()).await?;
@@ -104,7 +118,12 @@ async fn list_items(State(s): State<AppState>, _a: Authorized<perm::ItemView>, Q
             enabled: flag(r.enabled),
         })
         .collect();
-    Ok(Json(EnforcementItemPage { items, total, page: page.page, page_size: page.page_size }))
+    Ok(Json(EnforcementItemPage {
+        items,
+        total,
+        page: page.page,
+        page_size: page.page_size,
+    }))
 }
 
 /// An empty import template with one example row.
@@ -136,13 +155,17 @@ fn cell(row: &[Data], i: usize) -> String {
 /// Parse every row; all rows must be valid before anything is written.
 fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
     let err = |m: String| vec![FieldError::new("file", m)];
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|e| err(format!("无法读取 Excel 文件：{e}")))?;
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| err(format!("无法读取 Excel 文件：{e}")))?;
     let range = wb
         .worksheet_range_at(0)
         .ok_or_else(|| err("文件中没有工作表".into()))?
         .map_err(|e| err(format!("无法读取工作表：{e}")))?;
     let mut rows = range.rows();
-    let header: Vec<String> = rows.next().map(|r| (0..HEADERS.len()).map(|i| cell(r, i)).collect()).unwrap_or_default();
+    let header: Vec<String> = rows
+        .next()
+        .map(|r| (0..HEADERS.len()).map(|i| cell(r, i)).collect())
+        .unwrap_or_default();
     if header != HEADERS {
         return Err(err(format!("表头须为：{}", HEADERS.join("、"))));
     }
@@ -156,12 +179,20 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
             continue;
         }
         if out.len() + errors.len() >= MAX_IMPORT_ROWS {
-            errors.push(FieldError::new("file", format!("一次最多导入 {MAX_IMPORT_ROWS} 行")));
+            errors.push(FieldError::new(
+                "file",
+                format!("一次最多导入 {MAX_IMPORT_ROWS} 行"),
+            ));
             break;
         }
         let mut row_errors = Vec::new();
         let code = values[0].clone();
-        if code.is_empty() || code.chars().count() > 64 || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if code.is_empty()
+            || code.chars().count() > 64
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             row_errors.push("事项编码须为 1–64 位字母、数字、- 或 _");
         } else if !seen.insert(code.clone()) {
             row_errors.push("事项编码在文件中重复");
@@ -169,9 +200,13 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
         if values[1].is_empty() || values[1].chars().count() > 200 {
             row_errors.push("事项名称不能为空且不超过 200 字");
         }
-        let category = CATEGORIES.iter().find(|(k, l)| *l == values[2] || *k == values[2]).map(|(k, _)| (*k).to_owned());
+        let category = CATEGORIES
+            .iter()
+            .find(|(k, l)| *l == values[2] || *k == values[2])
+            .map(|(k, _)| (*k).to_owned());
         if category.is_none() {
-            row_errors.push("事项类别须为 综合执法事项、专项执法事项、乡镇执法事项、划转事项 或 其他");
+            row_errors
+                .push("事项类别须为 综合执法事项、专项执法事项、乡镇执法事项、划转事项 或 其他");
         }
         if values[3].chars().count() > 100 || values[4].chars().count() > 2000 {
             row_errors.push("实施部门不超过 100 字，法律依据不超过 2000 字");
@@ -194,13 +229,20 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
                 enabled,
             });
         } else {
-            errors.push(FieldError::new("file", format!("第 {line} 行：{}", row_errors.join("；"))));
+            errors.push(FieldError::new(
+                "file",
+                format!("第 {line} 行：{}", row_errors.join("；")),
+            ));
         }
     }
     if errors.is_empty() && out.is_empty() {
         errors.push(FieldError::new("file", "文件中没有数据行"));
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Import (insert or update by code) from the template's Excel layout. Any invalid row rejects the
@@ -208,7 +250,11 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
 #[utoipa::path(post, path = "/api/platform/enforcement-items/import", tag = "platform",
     request_body(content_type = "multipart/form-data", description = "field `file`: .xlsx in the template layout"),
     responses((status = 200, body = ImportReport), (status = 413, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn import_items(State(s): State<AppState>, auth: Authorized<perm::ItemImport>, mut form: Multipart) -> ApiResult<Json<ImportReport>> {
+async fn import_items(
+    State(s): State<AppState>,
+    auth: Authorized<perm::ItemImport>,
+    Multipart(mut form): Multipart,
+) -> ApiResult<Json<ImportReport>> {
     let mut bytes = None;
     while let Some(field) = form.next_field().await? {
         if field.name() == Some("file") {
@@ -216,7 +262,10 @@ async fn import_items(State(s): State<AppState>, auth: Authorized<perm::ItemImpo
         }
     }
     let bytes = bytes.ok_or_else(|| ApiError::field("file", "缺少上传文件（字段名 file）"))?;
-    let rows = tokio::task::spawn_blocking(move || parse_rows(bytes)).await.map_err(ApiError::internal)?.map_err(ApiError::Validation)?;
+    let rows = tokio::task::spawn_blocking(move || parse_rows(bytes))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::Validation)?;
     let now = now_ms();
     let mut tx = s.db.begin().await?;
     let (mut imported, mut updated) = (0, 0);
@@ -229,7 +278,13 @@ async fn import_items(State(s): State<AppState>, auth: Authorized<perm::ItemImpo
     }
     audit::append(
         &mut tx,
-        &auth.audit("item.import", "enforcement_item", "", format!("导入执法事项：新增 {imported} 条，更新 {updated} 条"), None),
+        &auth.audit(
+            "item.import",
+            "enforcement_item",
+            "",
+            format!("导入执法事项：新增 {imported} 条，更新 {updated} 条"),
+            None,
+        ),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;

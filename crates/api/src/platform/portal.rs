@@ -85,13 +85,25 @@ fn parse(input: &PortalTileInput) -> ApiResult<portal::TileWrite> {
     match input.kind.as_str() {
         "internal" if url.starts_with('/') && !url.starts_with("//") && url.len() <= 512 => {}
         "internal" => v.push(FieldError::new("url", "内部模块地址须以 / 开头")),
-        "external" if (url.starts_with("https://") || url.starts_with("http://")) && url.len() <= 1024 && !url.contains(char::is_whitespace) => {}
-        "external" => v.push(FieldError::new("url", "外部系统地址须为 http(s):// 开头的完整网址")),
+        "external"
+            if (url.starts_with("https://") || url.starts_with("http://"))
+                && url.len() <= 1024
+                && !url.contains(char::is_whitespace) => {}
+        "external" => v.push(FieldError::new(
+            "url",
+            "外部系统地址须为 http(s):// 开头的完整网址",
+        )),
         _ => v.push(FieldError::new("kind", "类型只能是 internal 或 external")),
     }
-    let required = input.required_permission.as_deref().map(str::trim).filter(|p| !p.is_empty());
+    let required = input
+        .required_permission
+        .as_deref()
+        .map(str::trim)
+        .filter(|p| !p.is_empty());
     if let Some(p) = required {
-        v.check(PermissionCode::parse(p).map_err(|e| FieldError::new("required_permission", e.message)));
+        v.check(
+            PermissionCode::parse(p).map_err(|e| FieldError::new("required_permission", e.message)),
+        );
     }
     if !(0..=1_000_000).contains(&input.sort_order) {
         v.push(FieldError::new("sort_order", "排序须在 0–1000000 之间"));
@@ -117,7 +129,9 @@ async fn my_tiles(State(s): State<AppState>, p: Principal) -> ApiResult<Json<Vec
     Ok(Json(
         tiles
             .into_iter()
-            .filter(|t| flag(t.enabled) && t.required_permission.as_deref().is_none_or(|c| p.has(c)))
+            .filter(|t| {
+                flag(t.enabled) && t.required_permission.as_deref().is_none_or(|c| p.has(c))
+            })
             .map(tile_of)
             .collect(),
     ))
@@ -125,9 +139,18 @@ async fn my_tiles(State(s): State<AppState>, p: Principal) -> ApiResult<Json<Vec
 
 /// Every tile, for the portal configuration page.
 #[utoipa::path(get, path = "/api/platform/portal/tiles/all", tag = "platform", responses((status = 200, body = Vec<PortalTile>), (status = 403, body = ApiErrorBody)))]
-async fn all_tiles(State(s): State<AppState>, _a: Authorized<perm::PortalEdit>) -> ApiResult<Json<Vec<PortalTile>>> {
+async fn all_tiles(
+    State(s): State<AppState>,
+    _a: Authorized<perm::PortalEdit>,
+) -> ApiResult<Json<Vec<PortalTile>>> {
     let mut conn = s.db.conn().await?;
-    Ok(Json(portal::list(&mut conn).await?.into_iter().map(tile_of).collect()))
+    Ok(Json(
+        portal::list(&mut conn)
+            .await?
+            .into_iter()
+            .map(tile_of)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/platform/portal/tiles", tag = "platform", request_body = PortalTileInput,
@@ -142,7 +165,13 @@ async fn create_tile(
     let id = portal::insert(&mut tx, &w, now_ms()).await?;
     audit::append(
         &mut tx,
-        &auth.audit("portal.create", "portal_tile", id, format!("新增门户入口 {}", w.name), Some(serde_json::json!({ "url": w.url, "kind": w.kind }))),
+        &auth.audit(
+            "portal.create",
+            "portal_tile",
+            id,
+            format!("新增门户入口 {}", w.name),
+            Some(serde_json::json!({ "url": w.url, "kind": w.kind })),
+        ),
     )
     .await?;
     let out = portal::get(&mut tx, id).await?;
@@ -166,7 +195,17 @@ async fn update_tile(
         "before": { "name": before.name, "url": before.url, "required_permission": before.required_permission, "enabled": flag(before.enabled) },
         "after": { "name": w.name, "url": w.url, "required_permission": w.required_permission, "enabled": w.enabled },
     });
-    audit::append(&mut tx, &auth.audit("portal.update", "portal_tile", id, format!("修改门户入口 {}", w.name), Some(changes))).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "portal.update",
+            "portal_tile",
+            id,
+            format!("修改门户入口 {}", w.name),
+            Some(changes),
+        ),
+    )
+    .await?;
     let out = portal::get(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(tile_of(out)))
@@ -174,11 +213,25 @@ async fn update_tile(
 
 #[utoipa::path(delete, path = "/api/platform/portal/tiles/{id}", tag = "platform", params(("id" = i64, Path, description = "tile id")),
     responses((status = 204), (status = 404, body = ApiErrorBody)))]
-async fn delete_tile(State(s): State<AppState>, auth: Authorized<perm::PortalEdit>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn delete_tile(
+    State(s): State<AppState>,
+    auth: Authorized<perm::PortalEdit>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     let mut tx = s.db.begin().await?;
     let before = portal::get(&mut tx, id).await?;
     portal::delete(&mut tx, id).await?;
-    audit::append(&mut tx, &auth.audit("portal.delete", "portal_tile", id, format!("删除门户入口 {}", before.name), None)).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "portal.delete",
+            "portal_tile",
+            id,
+            format!("删除门户入口 {}", before.name),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }

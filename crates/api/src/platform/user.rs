@@ -177,20 +177,30 @@ const MAX_BATCH: usize = 500;
 fn check_batch(ids: &[i64]) -> ApiResult<Vec<i64>> {
     let set: BTreeSet<i64> = ids.iter().copied().collect();
     if set.is_empty() || set.len() > MAX_BATCH {
-        return Err(ApiError::field("ids", format!("请选择 1–{MAX_BATCH} 个用户")));
+        return Err(ApiError::field(
+            "ids",
+            format!("请选择 1–{MAX_BATCH} 个用户"),
+        ));
     }
     Ok(set.into_iter().collect())
 }
 
 fn protect(s: &AppState, raw: &str, masked: String) -> Protected {
-    Protected { enc: s.cipher.encrypt(raw), masked, index: s.cipher.blind_index(raw) }
+    Protected {
+        enc: s.cipher.encrypt(raw),
+        masked,
+        index: s.cipher.blind_index(raw),
+    }
 }
 
 fn parse_phone(s: &AppState, v: &mut Validator, raw: &Option<String>) -> FieldChange {
     match raw.as_deref().map(str::trim) {
         None => FieldChange::Keep,
         Some("") => FieldChange::Clear,
-        Some(p) => v.check(Phone::parse(p)).map(|p| FieldChange::Set(protect(s, p.expose(), p.masked()))).unwrap_or_default(),
+        Some(p) => v
+            .check(Phone::parse(p))
+            .map(|p| FieldChange::Set(protect(s, p.expose(), p.masked())))
+            .unwrap_or_default(),
     }
 }
 
@@ -198,9 +208,10 @@ fn parse_id_number(s: &AppState, v: &mut Validator, raw: &Option<String>) -> Fie
     match raw.as_deref().map(str::trim) {
         None => FieldChange::Keep,
         Some("") => FieldChange::Clear,
-        Some(p) => {
-            v.check(IdNumber::parse(p)).map(|p| FieldChange::Set(protect(s, p.expose(), p.masked()))).unwrap_or_default()
-        }
+        Some(p) => v
+            .check(IdNumber::parse(p))
+            .map(|p| FieldChange::Set(protect(s, p.expose(), p.masked())))
+            .unwrap_or_default(),
     }
 }
 
@@ -212,50 +223,99 @@ fn parse_email(v: &mut Validator, raw: &Option<String>) -> Option<String> {
 }
 
 /// The department must exist and lie within the actor's data scope.
-async fn check_department(conn: &mut Conn, actor: &Principal, id: i64) -> ApiResult<Result<(), FieldError>> {
+async fn check_department(
+    conn: &mut Conn,
+    actor: &Principal,
+    id: i64,
+) -> ApiResult<Result<(), FieldError>> {
     let Ok(d) = department::get(conn, id).await else {
         return Ok(Err(FieldError::new("department_id", "所属部门不存在")));
     };
     let inside = match actor.scope() {
         ScopeFilter::All => true,
-        ScopeFilter::Region(code) => xiezhi_storage::platform::region::subtree(conn, &code).await?.contains(&d.region_code),
+        ScopeFilter::Region(code) => xiezhi_storage::platform::region::subtree(conn, &code)
+            .await?
+            .contains(&d.region_code),
         ScopeFilter::Department(root) => department::subtree(conn, root).await?.contains(&id),
         ScopeFilter::Own(_) => false,
     };
-    Ok(if inside { Ok(()) } else { Err(FieldError::new("department_id", "所属部门超出您的数据范围")) })
+    Ok(if inside {
+        Ok(())
+    } else {
+        Err(FieldError::new("department_id", "所属部门超出您的数据范围"))
+    })
 }
 
 /// Duties each role carries, from its permissions.
 async fn role_duties(conn: &mut Conn) -> ApiResult<BTreeMap<i64, BTreeSet<Duty>>> {
     let perms = role::permissions(conn).await?;
-    let duty_of: BTreeMap<&str, Duty> =
-        perms.iter().map(|p| (p.code.as_str(), Duty::parse(&p.duty).unwrap_or(Duty::Business))).collect();
+    let duty_of: BTreeMap<&str, Duty> = perms
+        .iter()
+        .map(|p| {
+            (
+                p.code.as_str(),
+                Duty::parse(&p.duty).unwrap_or(Duty::Business),
+            )
+        })
+        .collect();
     Ok(role::list(conn)
         .await?
         .into_iter()
-        .map(|r| (r.role.id, r.permissions.iter().filter_map(|c| duty_of.get(c.as_str()).copied()).collect()))
+        .map(|r| {
+            (
+                r.role.id,
+                r.permissions
+                    .iter()
+                    .filter_map(|c| duty_of.get(c.as_str()).copied())
+                    .collect(),
+            )
+        })
         .collect())
 }
 
 fn is_admin_role(duties: &BTreeMap<i64, BTreeSet<Duty>>, id: i64) -> bool {
-    duties.get(&id).is_some_and(|d| d.iter().any(|d| *d != Duty::Business))
+    duties
+        .get(&id)
+        .is_some_and(|d| d.iter().any(|d| *d != Duty::Business))
 }
 
 /// Roles carrying an administrator duty are granted and revoked only on the server console
 /// (`xiezhi admin`); through the API the set of such roles a user holds cannot change. The
 /// resulting role set must also respect the separation of the three administrators.
-async fn check_roles(conn: &mut Conn, requested: &[i64], current: &[i64]) -> ApiResult<Result<Vec<i64>, FieldError>> {
+async fn check_roles(
+    conn: &mut Conn,
+    requested: &[i64],
+    current: &[i64],
+) -> ApiResult<Result<Vec<i64>, FieldError>> {
     let requested: BTreeSet<i64> = requested.iter().copied().collect();
     let duties = role_duties(conn).await?;
     if let Some(bad) = requested.iter().find(|id| !duties.contains_key(id)) {
-        return Ok(Err(FieldError::new("role_ids", format!("角色 {bad} 不存在"))));
+        return Ok(Err(FieldError::new(
+            "role_ids",
+            format!("角色 {bad} 不存在"),
+        )));
     }
-    let req_admin: BTreeSet<i64> = requested.iter().copied().filter(|i| is_admin_role(&duties, *i)).collect();
-    let cur_admin: BTreeSet<i64> = current.iter().copied().filter(|i| is_admin_role(&duties, *i)).collect();
+    let req_admin: BTreeSet<i64> = requested
+        .iter()
+        .copied()
+        .filter(|i| is_admin_role(&duties, *i))
+        .collect();
+    let cur_admin: BTreeSet<i64> = current
+        .iter()
+        .copied()
+        .filter(|i| is_admin_role(&duties, *i))
+        .collect();
     if req_admin != cur_admin {
-        return Ok(Err(FieldError::new("role_ids", "管理员角色（含系统、安全、审计职责）只能在服务器上用 xiezhi admin 命令授予或收回")));
+        return Ok(Err(FieldError::new(
+            "role_ids",
+            "管理员角色（含系统、安全、审计职责）只能在服务器上用 xiezhi admin 命令授予或收回",
+        )));
     }
-    let held = requested.iter().filter_map(|id| duties.get(id)).flatten().copied();
+    let held = requested
+        .iter()
+        .filter_map(|id| duties.get(id))
+        .flatten()
+        .copied();
     if let Err(e) = check_separation_of_duties(held) {
         return Ok(Err(FieldError::new("role_ids", e.message)));
     }
@@ -278,7 +338,14 @@ async fn detail(conn: &mut Conn, id: i64, scope: &ScopeFilter) -> ApiResult<User
         enabled: flag(u.enabled),
         locked: u.locked_until.is_some_and(|t| t > now),
         locked_until: u.locked_until.filter(|t| *t > now),
-        roles: roles.into_iter().map(|r| RoleRef { id: r.id, code: r.code, name: r.name }).collect(),
+        roles: roles
+            .into_iter()
+            .map(|r| RoleRef {
+                id: r.id,
+                code: r.code,
+                name: r.name,
+            })
+            .collect(),
         zzd_account_id: u.zzd_account_id,
         employee_code: u.employee_code,
         last_login_at: u.last_login_at,
@@ -294,8 +361,20 @@ struct Listing {
     page: PageRequest,
 }
 
-async fn query_users(s: &AppState, actor: &Principal, q: &UserQuery, export: bool) -> ApiResult<Listing> {
-    let page = if export { PageRequest { page: 1, page_size: xlsx::MAX_EXPORT_ROWS } } else { PageRequest::new(q.page, q.page_size)? };
+async fn query_users(
+    s: &AppState,
+    actor: &Principal,
+    q: &UserQuery,
+    export: bool,
+) -> ApiResult<Listing> {
+    let page = if export {
+        PageRequest {
+            page: 1,
+            page_size: xlsx::MAX_EXPORT_ROWS,
+        }
+    } else {
+        PageRequest::new(q.page, q.page_size)?
+    };
     let order = SortOrder::parse(q.order.as_deref())?;
     let col = sort_column(
         q.sort.as_deref(),
@@ -314,24 +393,51 @@ async fn query_users(s: &AppState, actor: &Principal, q: &UserQuery, export: boo
         Some(d) => Some(vec![d]),
         None => None,
     };
-    let filter = user::UserFilter { keyword: non_empty(&q.keyword), departments, enabled: q.enabled, role_id: q.role_id };
+    let filter = user::UserFilter {
+        keyword: non_empty(&q.keyword),
+        departments,
+        enabled: q.enabled,
+        role_id: q.role_id,
+    };
     let scope = actor.scope();
     let backend = s.db.backend();
     let total = user::count(&mut conn, backend, &filter, &scope).await?;
     let order_by = format!("{col} {}", order.sql());
-    let rows = user::list(&mut conn, backend, &filter, &scope, &order_by, page.page_size, page.offset()).await?;
+    let rows = user::list(
+        &mut conn,
+        backend,
+        &filter,
+        &scope,
+        &order_by,
+        page.page_size,
+        page.offset(),
+    )
+    .await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut roles: BTreeMap<i64, Vec<RoleRef>> = BTreeMap::new();
     for r in role::roles_of_users(&mut conn, &ids).await? {
-        roles.entry(r.user_id).or_default().push(RoleRef { id: r.id, code: r.code, name: r.name });
+        roles.entry(r.user_id).or_default().push(RoleRef {
+            id: r.id,
+            code: r.code,
+            name: r.name,
+        });
     }
-    Ok(Listing { rows, roles, total, page })
+    Ok(Listing {
+        rows,
+        roles,
+        total,
+        page,
+    })
 }
 
 /// Users within the caller's data scope.
 #[utoipa::path(get, path = "/api/platform/users", tag = "platform", params(UserQuery),
     responses((status = 200, body = UserPage), (status = 403, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn list_users(State(s): State<AppState>, auth: Authorized<perm::UserView>, Query(q): Query<UserQuery>) -> ApiResult<Json<UserPage>> {
+async fn list_users(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserView>,
+    Query(q): Query<UserQuery>,
+) -> ApiResult<Json<UserPage>> {
     let mut l = query_users(&s, &auth, &q, false).await?;
     let now = now_ms();
     let items = l
@@ -351,13 +457,22 @@ async fn list_users(State(s): State<AppState>, auth: Authorized<perm::UserView>,
             created_at: u.created_at,
         })
         .collect();
-    Ok(Json(UserPage { items, total: l.total, page: l.page.page, page_size: l.page.page_size }))
+    Ok(Json(UserPage {
+        items,
+        total: l.total,
+        page: l.page.page,
+        page_size: l.page.page_size,
+    }))
 }
 
 /// Excel export of the filtered list; protected fields stay masked.
 #[utoipa::path(get, path = "/api/platform/users/export", tag = "platform", params(UserQuery),
     responses((status = 200, description = "xlsx file", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"), (status = 403, body = ApiErrorBody)))]
-async fn export_users(State(s): State<AppState>, auth: Authorized<perm::UserExport>, Query(q): Query<UserQuery>) -> ApiResult<Response> {
+async fn export_users(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserExport>,
+    Query(q): Query<UserQuery>,
+) -> ApiResult<Response> {
     let mut l = query_users(&s, &auth, &q, true).await?;
     let rows: Vec<Vec<String>> = l
         .rows
@@ -369,7 +484,11 @@ async fn export_users(State(s): State<AppState>, auth: Authorized<perm::UserExpo
                 u.display_name.clone(),
                 u.department_name.clone(),
                 u.phone_masked.clone().unwrap_or_default(),
-                roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、"),
+                roles
+                    .iter()
+                    .map(|r| r.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、"),
                 if flag(u.enabled) { "启用" } else { "停用" }.to_owned(),
                 u.last_login_at.map(xlsx::format_ms).unwrap_or_default(),
                 xlsx::format_ms(u.created_at),
@@ -377,14 +496,42 @@ async fn export_users(State(s): State<AppState>, auth: Authorized<perm::UserExpo
         })
         .collect();
     let mut tx = s.db.begin().await?;
-    audit::append(&mut tx, &auth.audit("user.export", "user", "", format!("导出用户列表 {} 条", rows.len()), None)).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "user.export",
+            "user",
+            "",
+            format!("导出用户列表 {} 条", rows.len()),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    xlsx::export("用户列表", "用户", &["用户名", "姓名", "所属部门", "手机号", "角色", "状态", "最后登录", "创建时间"], &rows)
+    xlsx::export(
+        "用户列表",
+        "用户",
+        &[
+            "用户名",
+            "姓名",
+            "所属部门",
+            "手机号",
+            "角色",
+            "状态",
+            "最后登录",
+            "创建时间",
+        ],
+        &rows,
+    )
 }
 
 #[utoipa::path(get, path = "/api/platform/users/{id}", tag = "platform", params(("id" = i64, Path, description = "user id")),
     responses((status = 200, body = UserDetail), (status = 404, body = ApiErrorBody)))]
-async fn get_user(State(s): State<AppState>, auth: Authorized<perm::UserView>, Path(id): Path<i64>) -> ApiResult<Json<UserDetail>> {
+async fn get_user(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserView>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<UserDetail>> {
     let mut conn = s.db.conn().await?;
     Ok(Json(detail(&mut conn, id, &auth.scope()).await?))
 }
@@ -399,7 +546,11 @@ async fn create_user(
     let mut v = Validator::new();
     let username = v.check(Username::parse(&input.username));
     let display_name = v.check(display_text("display_name", &input.display_name, 64));
-    let password = v.check(Password::parse("password", &input.password, Some(input.username.trim())));
+    let password = v.check(Password::parse(
+        "password",
+        &input.password,
+        Some(input.username.trim()),
+    ));
     let phone = parse_phone(&s, &mut v, &input.phone);
     let id_number = parse_id_number(&s, &mut v, &input.id_number);
     let email = parse_email(&mut v, &input.email);
@@ -410,7 +561,8 @@ async fn create_user(
     let roles = check_roles(&mut tx, &input.role_ids, &[]).await?;
     let role_ids = v.check(roles);
     v.finish()?;
-    let (Some(username), Some(display_name), Some(password), Some(role_ids)) = (username, display_name, password, role_ids)
+    let (Some(username), Some(display_name), Some(password), Some(role_ids)) =
+        (username, display_name, password, role_ids)
     else {
         return Err(ApiError::internal("validated values missing"));
     };
@@ -437,7 +589,17 @@ async fn create_user(
         "phone": new.phone.as_ref().map(|p| p.masked.clone()), "id_number": new.id_number.as_ref().map(|p| p.masked.clone()),
         "email": new.email, "role_ids": role_ids, "enabled": new.enabled,
     });
-    audit::append(&mut tx, &auth.audit("user.create", "user", id, format!("新增用户 {}", new.username), Some(changes))).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "user.create",
+            "user",
+            id,
+            format!("新增用户 {}", new.username),
+            Some(changes),
+        ),
+    )
+    .await?;
     let out = detail(&mut tx, id, &ScopeFilter::All).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out)))
@@ -466,7 +628,10 @@ async fn update_user(
     }
     let duties = role_duties(&mut tx).await?;
     if !input.enabled && before.roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        v.push(FieldError::new("enabled", "管理员账号只能在服务器上用 xiezhi admin 命令停用"));
+        v.push(FieldError::new(
+            "enabled",
+            "管理员账号只能在服务器上用 xiezhi admin 命令停用",
+        ));
     }
     let current: Vec<i64> = before.roles.iter().map(|r| r.id).collect();
     let role_ids = v.check(check_roles(&mut tx, &input.role_ids, &current).await?);
@@ -485,13 +650,30 @@ async fn update_user(
         "after": { "display_name": display_name, "department_id": input.department_id, "phone": masked(&phone, &before.phone_masked),
                    "id_number": masked(&id_number, &before.id_number_masked), "email": email, "role_ids": role_ids, "enabled": input.enabled },
     });
-    let upd = user::UserUpdate { display_name, department_id: input.department_id, phone, id_number, email, enabled: input.enabled };
+    let upd = user::UserUpdate {
+        display_name,
+        department_id: input.department_id,
+        phone,
+        id_number,
+        email,
+        enabled: input.enabled,
+    };
     user::update(&mut tx, id, &upd, now_ms()).await?;
     user::set_roles(&mut tx, id, &role_ids).await?;
     if !input.enabled {
         session::delete_for_users(&mut tx, &[id]).await?;
     }
-    audit::append(&mut tx, &auth.audit("user.update", "user", id, format!("修改用户 {}", before.username), Some(changes))).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "user.update",
+            "user",
+            id,
+            format!("修改用户 {}", before.username),
+            Some(changes),
+        ),
+    )
+    .await?;
     let out = detail(&mut tx, id, &ScopeFilter::All).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(out))
@@ -500,7 +682,11 @@ async fn update_user(
 /// Deregister (注销) users: they can no longer log in; their records stay for the audit trail.
 #[utoipa::path(post, path = "/api/platform/users/batch-delete", tag = "platform", request_body = IdList,
     responses((status = 200, body = Affected), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn batch_delete(State(s): State<AppState>, auth: Authorized<perm::UserDelete>, Json(input): Json<IdList>) -> ApiResult<Json<Affected>> {
+async fn batch_delete(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserDelete>,
+    Json(input): Json<IdList>,
+) -> ApiResult<Json<Affected>> {
     let ids = check_batch(&input.ids)?;
     if ids.contains(&auth.id) {
         return Err(ApiError::field("ids", "不能删除自己的账号"));
@@ -513,13 +699,22 @@ async fn batch_delete(State(s): State<AppState>, auth: Authorized<perm::UserDele
     let roles = role::roles_of_users(&mut tx, &ids).await?;
     let duties = role_duties(&mut tx).await?;
     if roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        return Err(ApiError::field("ids", "管理员账号只能在服务器上用 xiezhi admin 命令处理"));
+        return Err(ApiError::field(
+            "ids",
+            "管理员账号只能在服务器上用 xiezhi admin 命令处理",
+        ));
     }
     let n = user::soft_delete(&mut tx, &ids, now_ms()).await?;
     session::delete_for_users(&mut tx, &ids).await?;
     audit::append(
         &mut tx,
-        &auth.audit("user.delete", "user", join_ids(&ids), format!("删除（注销）{n} 个用户"), Some(serde_json::json!({ "ids": ids }))),
+        &auth.audit(
+            "user.delete",
+            "user",
+            join_ids(&ids),
+            format!("删除（注销）{n} 个用户"),
+            Some(serde_json::json!({ "ids": ids })),
+        ),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
@@ -532,7 +727,11 @@ fn join_ids(ids: &[i64]) -> String {
 
 #[utoipa::path(post, path = "/api/platform/users/batch-status", tag = "platform", request_body = BatchStatus,
     responses((status = 200, body = Affected), (status = 404, body = ApiErrorBody), (status = 422, body = ApiErrorBody)))]
-async fn batch_status(State(s): State<AppState>, auth: Authorized<perm::UserEdit>, Json(input): Json<BatchStatus>) -> ApiResult<Json<Affected>> {
+async fn batch_status(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserEdit>,
+    Json(input): Json<BatchStatus>,
+) -> ApiResult<Json<Affected>> {
     let ids = check_batch(&input.ids)?;
     if !input.enabled && ids.contains(&auth.id) {
         return Err(ApiError::field("ids", "不能停用自己的账号"));
@@ -545,16 +744,29 @@ async fn batch_status(State(s): State<AppState>, auth: Authorized<perm::UserEdit
     let roles = role::roles_of_users(&mut tx, &ids).await?;
     let duties = role_duties(&mut tx).await?;
     if roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        return Err(ApiError::field("ids", "管理员账号只能在服务器上用 xiezhi admin 命令处理"));
+        return Err(ApiError::field(
+            "ids",
+            "管理员账号只能在服务器上用 xiezhi admin 命令处理",
+        ));
     }
     let n = user::set_enabled(&mut tx, &ids, input.enabled, now_ms()).await?;
     if !input.enabled {
         session::delete_for_users(&mut tx, &ids).await?;
     }
-    let (action, word) = if input.enabled { ("user.enable", "启用") } else { ("user.disable", "停用") };
+    let (action, word) = if input.enabled {
+        ("user.enable", "启用")
+    } else {
+        ("user.disable", "停用")
+    };
     audit::append(
         &mut tx,
-        &auth.audit(action, "user", join_ids(&ids), format!("{word} {n} 个用户"), Some(serde_json::json!({ "ids": ids }))),
+        &auth.audit(
+            action,
+            "user",
+            join_ids(&ids),
+            format!("{word} {n} 个用户"),
+            Some(serde_json::json!({ "ids": ids })),
+        ),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
@@ -579,19 +791,42 @@ async fn reset_password(
     let mut tx = s.db.begin().await?;
     user::set_password(&mut tx, id, &hash, now_ms()).await?;
     session::delete_for_users(&mut tx, &[id]).await?;
-    audit::append(&mut tx, &auth.audit("user.reset_password", "user", id, format!("重置用户 {} 的密码", target.username), None))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "user.reset_password",
+            "user",
+            id,
+            format!("重置用户 {} 的密码", target.username),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(post, path = "/api/platform/users/{id}/unlock", tag = "platform", params(("id" = i64, Path, description = "user id")),
     responses((status = 204), (status = 404, body = ApiErrorBody)))]
-async fn unlock_user(State(s): State<AppState>, auth: Authorized<perm::UserUnlock>, Path(id): Path<i64>) -> ApiResult<StatusCode> {
+async fn unlock_user(
+    State(s): State<AppState>,
+    auth: Authorized<perm::UserUnlock>,
+    Path(id): Path<i64>,
+) -> ApiResult<StatusCode> {
     let mut tx = s.db.begin().await?;
     let target = user::get(&mut tx, id, &auth.scope()).await?;
     user::unlock(&mut tx, id).await?;
-    audit::append(&mut tx, &auth.audit("user.unlock", "user", id, format!("解锁用户 {}", target.username), None)).await?;
+    audit::append(
+        &mut tx,
+        &auth.audit(
+            "user.unlock",
+            "user",
+            id,
+            format!("解锁用户 {}", target.username),
+            None,
+        ),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -613,11 +848,22 @@ async fn reveal(
     };
     let mut tx = s.db.begin().await?;
     let target = user::get(&mut tx, id, &auth.scope()).await?;
-    let enc = user::protected_value(&mut tx, id, &input.field).await?.ok_or(ApiError::NotFound)?;
-    let value = s.cipher.decrypt(&enc).map_err(|e| ApiError::internal(format!("decrypt user {id} {}: {e}", input.field)))?;
+    let enc = user::protected_value(&mut tx, id, &input.field)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let value = s
+        .cipher
+        .decrypt(&enc)
+        .map_err(|e| ApiError::internal(format!("decrypt user {id} {}: {e}", input.field)))?;
     audit::append(
         &mut tx,
-        &auth.audit("user.reveal", "user", id, format!("查看用户 {} 的完整{label}", target.username), Some(serde_json::json!({ "field": input.field }))),
+        &auth.audit(
+            "user.reveal",
+            "user",
+            id,
+            format!("查看用户 {} 的完整{label}", target.username),
+            Some(serde_json::json!({ "field": input.field })),
+        ),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;

@@ -37,12 +37,23 @@ fn where_of(backend: Backend, f: &ItemFilter) -> Where {
 
 pub async fn count(conn: &mut Conn, backend: Backend, f: &ItemFilter) -> StorageResult<i64> {
     let w = where_of(backend, f);
-    let (n,): (i64,) =
-        w.apply_as(sqlx::query_as(dynamic(format!("SELECT COUNT(*) FROM enforcement_items{}", w.sql())))).fetch_one(&mut *conn).await?;
+    let (n,): (i64,) = w
+        .apply_as(sqlx::query_as(dynamic(format!(
+            "SELECT COUNT(*) FROM enforcement_items{}",
+            w.sql()
+        ))))
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(n)
 }
 
-pub async fn list(conn: &mut Conn, backend: Backend, f: &ItemFilter, limit: i64, offset: i64) -> StorageResult<Vec<ItemRow>> {
+pub async fn list(
+    conn: &mut Conn,
+    backend: Backend,
+    f: &ItemFilter,
+    limit: i64,
+    offset: i64,
+) -> StorageResult<Vec<ItemRow>> {
     let mut w = where_of(backend, f);
     let l = w.push_bind(Bind::I64(limit));
     let o = w.push_bind(Bind::I64(offset));
@@ -50,7 +61,9 @@ pub async fn list(conn: &mut Conn, backend: Backend, f: &ItemFilter, limit: i64,
         "SELECT id, code, name, category, department_name, legal_basis, enabled FROM enforcement_items{} ORDER BY code LIMIT {l} OFFSET {o}",
         w.sql()
     );
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
+    Ok(w.apply_as(sqlx::query_as(dynamic(sql)))
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,175 @@
+//! The SQLite and PostgreSQL migrations stay in lockstep: same files, and after migrating, the same
+//! tables with the same columns. The PostgreSQL half runs when `XIEZHI_TEST_DATABASE_URL` names a
+//! PostgreSQL server (CI runs the suite once per backend).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+
+use xiezhi_storage::{Backend, Db, DbOptions, StorageError};
+
+fn names(backend: Backend) -> Vec<String> {
+    backend
+        .migrator()
+        .iter()
+        .map(|m| format!("{}_{}", m.version, m.description))
+        .collect()
+}
+
+#[test]
+fn both_backends_have_the_same_migration_files() {
+    assert_eq!(names(Backend::Sqlite), names(Backend::Postgres));
+    assert!(names(Backend::Sqlite).len() >= 3);
+}
+
+async fn sqlite() -> Db {
+    let path = std::env::temp_dir().join(format!(
+        "xz_mig_{}.db",
+        hex::encode(rand::random::<[u8; 6]>())
+    ));
+    let db = Db::connect(&DbOptions {
+        url: format!("sqlite://{}?mode=rwc", path.display()),
+        max_connections: 2,
+        sqlite_synchronous: "normal".into(),
+    })
+    .await
+    .unwrap();
+    db.migrate().await.unwrap();
+    db
+}
+
+async fn sqlite_columns(db: &Db) -> BTreeSet<(String, String)> {
+    let tables: Vec<(String,)> =
+        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let mut out = BTreeSet::new();
+    for (t,) in tables {
+        let cols: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{t}')"
+        )))
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        for (c,) in cols {
+            out.insert((t.clone(), c));
+        }
+    }
+    out
+}
+
+#[tokio::test]
+async fn migrating_twice_is_a_no_op_and_sqlite_is_new_enough() {
+    let db = sqlite().await;
+    db.migrate().await.unwrap();
+    let v = db.sqlite_version().await.unwrap();
+    assert!(
+        xiezhi_storage::dialect::sqlite_version_ok(&v),
+        "bundled SQLite {v}"
+    );
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM regions")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 1 + 10 + 173);
+}
+
+#[tokio::test]
+async fn postgres_schema_matches_sqlite_schema() {
+    let Ok(admin) = std::env::var("XIEZHI_TEST_DATABASE_URL") else {
+        return;
+    };
+    if !admin.starts_with("postgres") {
+        return;
+    }
+    let lite = sqlite_columns(&sqlite().await).await;
+    let name = format!("xz_mig_{}", hex::encode(rand::random::<[u8; 6]>()));
+    let a = Db::connect(&DbOptions {
+        url: admin.clone(),
+        max_connections: 1,
+        sqlite_synchronous: "normal".into(),
+    })
+    .await
+    .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(a.pool())
+        .await
+        .unwrap();
+    let base = admin.rsplit_once('/').unwrap().0;
+    let pg = Db::connect(&DbOptions {
+        url: format!("{base}/{name}"),
+        max_connections: 2,
+        sqlite_synchronous: "normal".into(),
+    })
+    .await
+    .unwrap();
+    pg.migrate().await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as(
+        "SELECT table_name::text, column_name::text FROM information_schema.columns WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(pg.pool())
+    .await
+    .unwrap();
+    let pgcols: BTreeSet<(String, String)> = rows.into_iter().collect();
+    assert_eq!(lite, pgcols);
+}
+
+#[tokio::test]
+async fn constraint_violations_name_the_field_on_every_backend() {
+    let db = match std::env::var("XIEZHI_TEST_DATABASE_URL") {
+        Ok(admin) if admin.starts_with("postgres") => {
+            let name = format!("xz_mig_{}", hex::encode(rand::random::<[u8; 6]>()));
+            let a = Db::connect(&DbOptions {
+                url: admin.clone(),
+                max_connections: 1,
+                sqlite_synchronous: "normal".into(),
+            })
+            .await
+            .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(a.pool())
+                .await
+                .unwrap();
+            let base = admin.rsplit_once('/').unwrap().0;
+            let db = Db::connect(&DbOptions {
+                url: format!("{base}/{name}"),
+                max_connections: 2,
+                sqlite_synchronous: "normal".into(),
+            })
+            .await
+            .unwrap();
+            db.migrate().await.unwrap();
+            db
+        }
+        _ => sqlite().await,
+    };
+    let mut tx = db.begin().await.unwrap();
+    let r = xiezhi_storage::platform::role::RoleWrite {
+        code: "sys_admin".into(),
+        name: "另一个".into(),
+        description: String::new(),
+        data_scope: "all".into(),
+    };
+    let e = xiezhi_storage::platform::role::insert(&mut tx, &r, 1)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, StorageError::Duplicate { field: "code" }),
+        "{e:?}"
+    );
+    drop(tx);
+    let mut tx = db.begin().await.unwrap();
+    let d = xiezhi_storage::platform::department::DepartmentWrite {
+        parent_id: None,
+        name: "测试".into(),
+        kind: "other".into(),
+        region_code: "999999".into(),
+        sort_order: 0,
+        enabled: true,
+    };
+    let e = xiezhi_storage::platform::department::insert(&mut tx, &d, 1)
+        .await
+        .unwrap_err();
+    assert!(matches!(e, StorageError::Reference { .. }), "{e:?}");
+}
