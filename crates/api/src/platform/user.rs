@@ -402,7 +402,7 @@ async fn query_users(
     let scope = actor.scope();
     let backend = s.db.backend();
     let total = user::count(&mut conn, backend, &filter, &scope).await?;
-    let order_by = format!("{col} {}", order.sql());
+    let order_by = format!("{col} {dir}, u.id {dir}", dir = order.sql());
     let rows = user::list(
         &mut conn,
         backend,

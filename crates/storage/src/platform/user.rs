@@ -92,7 +92,8 @@ pub async fn count(
     Ok(n)
 }
 
-/// `order_by` must come from an allow-list (see `xiezhi_domain::page::sort_column`).
+/// `order_by` must come from an allow-list (see `xiezhi_domain::page::sort_column`) and end with
+/// a unique tie-breaker in the same direction, so that an index on the column serves the ORDER BY.
 pub async fn list(
     conn: &mut Conn,
     backend: Backend,
@@ -106,7 +107,7 @@ pub async fn list(
     let l = w.push_bind(Bind::I64(limit));
     let o = w.push_bind(Bind::I64(offset));
     let sql = format!(
-        "{SELECT}{} ORDER BY {order_by}, u.id LIMIT {l} OFFSET {o}",
+        "{SELECT}{} ORDER BY {order_by} LIMIT {l} OFFSET {o}",
         w.sql()
     );
     Ok(w.apply_as(sqlx::query_as(dynamic(sql)))

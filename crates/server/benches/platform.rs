@@ -1,0 +1,335 @@
+//! Platform load benchmark: `cargo bench -p xiezhi-server --bench platform` (release build).
+//!
+//! Starts the real `xiezhi` binary on a fresh SQLite data dir (or on PostgreSQL when
+//! `XIEZHI_BENCH_DATABASE_URL` is set) with the demo data plus 5,000 extra users, then measures over
+//! loopback HTTP/1.1 keep-alive:
+//! - login latency (argon2id at the configured cost), sequential;
+//! - the authenticated user-list endpoint: maximum throughput (closed loop, 16 connections) and
+//!   latency at a fixed arrival rate (open loop, latency measured from the scheduled send time, so
+//!   queueing delay is counted);
+//! - resident memory (VmRSS) idle after start and after the load.
+//! Prints a Markdown table for docs/performance.md.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+const EXTRA_USERS: usize = 5_000;
+const FIXED_RATE: u64 = 600;
+const DURATION: Duration = Duration::from_secs(10);
+
+struct Conn {
+    stream: BufReader<TcpStream>,
+}
+
+impl Conn {
+    async fn open(addr: &str) -> Conn {
+        let s = TcpStream::connect(addr).await.unwrap();
+        s.set_nodelay(true).unwrap();
+        Conn {
+            stream: BufReader::new(s),
+        }
+    }
+
+    /// One request; returns status, Set-Cookie and body.
+    async fn request(
+        &mut self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> (u16, Option<String>, String) {
+        let mut req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str("\r\n");
+        req.push_str(body);
+        self.stream
+            .get_mut()
+            .write_all(req.as_bytes())
+            .await
+            .unwrap();
+        let mut line = String::new();
+        self.stream.read_line(&mut line).await.unwrap();
+        let status: u16 = line
+            .split_whitespace()
+            .nth(1)
+            .unwrap_or("0")
+            .parse()
+            .unwrap_or(0);
+        let (mut len, mut cookie) = (0usize, None);
+        loop {
+            line.clear();
+            self.stream.read_line(&mut line).await.unwrap();
+            let l = line.trim_end();
+            if l.is_empty() {
+                break;
+            }
+            let (k, v) = l.split_once(':').unwrap_or((l, ""));
+            match k.to_ascii_lowercase().as_str() {
+                "content-length" => len = v.trim().parse().unwrap_or(0),
+                "set-cookie" => {
+                    cookie = Some(v.trim().split(';').next().unwrap_or_default().to_owned())
+                }
+                _ => {}
+            }
+        }
+        let mut buf = vec![0u8; len];
+        self.stream.read_exact(&mut buf).await.unwrap();
+        (status, cookie, String::from_utf8_lossy(&buf).into_owned())
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap_or_default()
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
+}
+
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+    }
+}
+
+fn xiezhi(dir: &PathBuf) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_xiezhi"));
+    c.arg("--data-dir")
+        .arg(dir)
+        .env("XIEZHI__LOG__LEVEL", "warn");
+    if let Ok(url) = std::env::var("XIEZHI_BENCH_DATABASE_URL") {
+        c.arg("--database-url").arg(url);
+    }
+    c
+}
+
+async fn add_users(dir: &PathBuf) {
+    let url = std::env::var("XIEZHI_BENCH_DATABASE_URL")
+        .unwrap_or_else(|_| format!("sqlite://{}", dir.join("xiezhi.db").display()));
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let (existing,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE username LIKE 'bench%'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    if existing > 0 {
+        return;
+    }
+    let depts: Vec<(i64,)> = sqlx::query_as("SELECT id FROM departments ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .unwrap();
+    let mut tx = pool.begin().await.unwrap();
+    for i in 0..EXTRA_USERS {
+        sqlx::query(
+            "INSERT INTO users (username, display_name, department_id, password_hash, password_changed_at, phone_masked, enabled, created_at, updated_at) \
+             VALUES ($1, $2, $3, 'x', 0, '139****0000', 1, $4, $4)",
+        )
+        .bind(format!("bench{i:05}"))
+        .bind(format!("压测用户{i}"))
+        .bind(depts[i % depts.len()].0)
+        .bind(1_700_000_000_000i64 + i as i64)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+}
+
+async fn start() -> (Server, String, tempdir::TempDirGuard) {
+    let dir = std::env::temp_dir().join(format!("xz_bench_{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = xiezhi(&dir).arg("seed-demo").output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accounts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
+    let password = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["username"] == "sysadmin")
+        .unwrap()["password"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    add_users(&dir).await;
+    let mut child = xiezhi(&dir)
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .split("http://")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    (Server { child, addr }, password, tempdir::TempDirGuard(dir))
+}
+
+mod tempdir {
+    pub struct TempDirGuard(pub std::path::PathBuf);
+    impl Drop for TempDirGuard {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let (server, password, _guard) = start().await;
+    let pid = server.child.id();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let idle_rss = rss_kib(pid);
+    let login_body = format!("{{\"username\":\"sysadmin\",\"password\":\"{password}\"}}");
+    let json = [("Content-Type", "application/json")];
+
+    // Login latency (sequential; each login verifies an argon2id hash).
+    let mut c = Conn::open(&server.addr).await;
+    let mut logins = Vec::new();
+    let mut cookie = String::new();
+    for _ in 0..40 {
+        let t = Instant::now();
+        let (status, ck, _) = c
+            .request("POST", "/api/auth/login", &json, &login_body)
+            .await;
+        logins.push(t.elapsed());
+        assert_eq!(status, 200);
+        cookie = ck.unwrap();
+    }
+    logins.sort();
+
+    let path = "/api/platform/users?page=1&page_size=20&sort=created_at&order=desc";
+    let headers = [("Cookie", cookie.as_str())];
+    // Closed loop: maximum throughput.
+    let conns = 16;
+    let deadline = Instant::now() + DURATION;
+    let mut tasks = Vec::new();
+    for _ in 0..conns {
+        let addr = server.addr.clone();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(&addr).await;
+            let mut n = 0u64;
+            while Instant::now() < deadline {
+                let (status, _, _) = c
+                    .request("GET", path, &[("Cookie", cookie.as_str())], "")
+                    .await;
+                assert_eq!(status, 200);
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for t in tasks {
+        total += t.await.unwrap();
+    }
+    let max_rps = total as f64 / DURATION.as_secs_f64();
+
+    // Open loop at a fixed rate: requests are scheduled every 1/rate s, spread over connections.
+    let n = FIXED_RATE * DURATION.as_secs();
+    let interval = Duration::from_secs_f64(1.0 / FIXED_RATE as f64);
+    let start = Instant::now() + Duration::from_millis(100);
+    let per_conn = 32u64;
+    let mut tasks = Vec::new();
+    for k in 0..per_conn {
+        let addr = server.addr.clone();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut c = Conn::open(&addr).await;
+            let mut lat = Vec::new();
+            let mut i = k;
+            while i < n {
+                let due = start + interval * i as u32;
+                tokio::time::sleep_until(due.into()).await;
+                let (status, _, _) = c
+                    .request("GET", path, &[("Cookie", cookie.as_str())], "")
+                    .await;
+                assert_eq!(status, 200);
+                lat.push(due.elapsed());
+                i += per_conn;
+            }
+            lat
+        }));
+    }
+    let mut lat = Vec::new();
+    for t in tasks {
+        lat.extend(t.await.unwrap());
+    }
+    lat.sort();
+    let loaded_rss = rss_kib(pid);
+    let _ = headers;
+
+    let backend = if std::env::var("XIEZHI_BENCH_DATABASE_URL").is_ok() {
+        "PostgreSQL"
+    } else {
+        "SQLite"
+    };
+    println!(
+        "\n| measure ({backend}, {} users, release build) | value |",
+        EXTRA_USERS + 8
+    );
+    println!("|---|---|");
+    println!(
+        "| login p50 / p99 (argon2id m=19456 KiB, t=2, p=1) | {} / {} |",
+        ms(percentile(&logins, 0.5)),
+        ms(percentile(&logins, 0.99))
+    );
+    println!(
+        "| `GET /api/platform/users` (page of 20) max throughput, 16 connections | {max_rps:.0} req/s |"
+    );
+    println!(
+        "| same at a fixed {FIXED_RATE} req/s for {} s: p50 / p99 / max | {} / {} / {} |",
+        DURATION.as_secs(),
+        ms(percentile(&lat, 0.5)),
+        ms(percentile(&lat, 0.99)),
+        ms(*lat.last().unwrap_or(&Duration::ZERO))
+    );
+    println!(
+        "| resident memory idle after start / after the load | {:.1} MiB / {:.1} MiB |",
+        idle_rss as f64 / 1024.0,
+        loaded_rss as f64 / 1024.0
+    );
+}
