@@ -8,11 +8,12 @@
 //!   latency at a fixed arrival rate (open loop, latency measured from the scheduled send time, so
 //!   queueing delay is counted);
 //! - resident memory (VmRSS) idle after start and after the load.
+//!
 //! Prints a Markdown table for docs/performance.md.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -121,7 +122,7 @@ impl Drop for Server {
     }
 }
 
-fn xiezhi(dir: &PathBuf) -> Command {
+fn xiezhi(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xiezhi"));
     c.arg("--data-dir")
         .arg(dir)
@@ -132,7 +133,7 @@ fn xiezhi(dir: &PathBuf) -> Command {
     c
 }
 
-async fn add_users(dir: &PathBuf) {
+async fn add_users(dir: &Path) {
     let url = std::env::var("XIEZHI_BENCH_DATABASE_URL")
         .unwrap_or_else(|_| format!("sqlite://{}", dir.join("xiezhi.db").display()));
     sqlx::any::install_default_drivers();
