@@ -131,7 +131,10 @@ pub fn openapi() -> OpenApiSpec {
 /// The whole application: API, API docs, web UI.
 pub fn app(state: AppState) -> Router {
     let (api, spec) = api_router().split_for_parts();
-    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs").url("/api/openapi.json", spec);
+    // Offline docs: no calls to the public Swagger validator.
+    let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
+        .url("/api/openapi.json", spec)
+        .config(utoipa_swagger_ui::Config::from("/api/openapi.json").validator_url("none"));
     Router::new()
         .merge(api)
         .merge(docs)
