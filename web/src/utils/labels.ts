@@ -1,0 +1,121 @@
+// Chinese labels for the contract's enumerated values. The generated schema may type these fields
+// as plain `string` (utoipa without enum schemas) or as literal unions, so lookups go through
+// `labelOf`/`tagOf`, which fall back gracefully for values the UI does not know yet.
+
+/** Element Plus tag types. */
+export type TagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
+
+export interface Option<V> {
+  value: V
+  label: string
+}
+
+type Labels = Readonly<Record<string, string>>
+
+export function toOptions<K extends string>(labels: Readonly<Record<K, string>>): Option<K>[] {
+  return (Object.keys(labels) as K[]).map((value) => ({ value, label: labels[value] }))
+}
+
+/** The label of `value`, the raw value when unknown, `fallback` when empty. */
+export function labelOf(labels: Labels, value: string | null | undefined, fallback = '-'): string {
+  if (value === null || value === undefined || value === '') return fallback
+  return Object.prototype.hasOwnProperty.call(labels, value) ? labels[value] : value
+}
+
+/** The tag type of `value`, `info` when unknown. */
+export function tagOf(tags: Readonly<Record<string, TagType>>, value: string | null | undefined): TagType {
+  return value && Object.prototype.hasOwnProperty.call(tags, value) ? tags[value] : 'info'
+}
+
+export const DEPARTMENT_KIND_LABELS = {
+  bureau: '综合行政执法局',
+  squad: '执法中队',
+  city_department: '市直部门',
+  county_department: '县级部门',
+  township_office: '乡镇(街道)',
+  government: '人民政府',
+  other: '其他',
+} as const
+
+export const DEPARTMENT_KIND_TAGS: Readonly<Record<string, TagType>> = {
+  government: 'danger',
+  bureau: 'primary',
+  squad: 'success',
+  city_department: 'warning',
+  county_department: 'warning',
+  township_office: 'info',
+  other: 'info',
+}
+
+export const DATA_SCOPE_LABELS = {
+  all: '全部',
+  region: '本区域及下级',
+  department: '本部门及下级',
+  own: '仅本人',
+} as const
+
+export const DUTY_LABELS = {
+  system: '系统管理',
+  security: '安全管理',
+  audit: '审计',
+  business: '业务',
+} as const
+
+export const DUTY_TAGS: Readonly<Record<string, TagType>> = {
+  system: 'primary',
+  security: 'warning',
+  audit: 'danger',
+  business: 'success',
+}
+
+export const REGION_LEVEL_LABELS = {
+  city: '市',
+  county: '县（市、区）',
+  township: '乡镇（街道）',
+} as const
+
+export const TILE_KIND_LABELS = {
+  internal: '内部应用',
+  external: '外部系统',
+} as const
+
+export const OUTCOME_LABELS = {
+  success: '成功',
+  failure: '失败',
+} as const
+
+export const ITEM_CATEGORY_LABELS = {
+  comprehensive: '综合执法事项',
+  special: '专项执法事项',
+  township: '乡镇执法事项',
+  transferred: '划转事项',
+  other: '其他',
+} as const
+
+export const ITEM_CATEGORY_TAGS: Readonly<Record<string, TagType>> = {
+  comprehensive: 'primary',
+  special: 'warning',
+  township: 'success',
+  transferred: 'info',
+  other: 'info',
+}
+
+/** Tag types a dictionary item may use for display. */
+export const DICT_TAG_TYPES: Option<TagType>[] = [
+  { value: 'primary', label: '主要（蓝）' },
+  { value: 'success', label: '成功（绿）' },
+  { value: 'info', label: '信息（灰）' },
+  { value: 'warning', label: '警告（橙）' },
+  { value: 'danger', label: '危险（红）' },
+]
+
+export function isTagType(v: string | null | undefined): v is TagType {
+  return v === 'primary' || v === 'success' || v === 'info' || v === 'warning' || v === 'danger'
+}
+
+/** Avatar text: a personal name's last two characters (张伟 → 张伟, 欧阳娜娜 → 娜娜), else the first one. */
+export function avatarText(name: string | null | undefined): string {
+  const n = (name ?? '').trim()
+  if (!n) return '?'
+  return n.length <= 4 ? n.slice(-2) : n.slice(0, 1)
+}
