@@ -11,6 +11,8 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
 step() { printf '\n==> %s\n' "$*"; }
+# Run a shell command as the postgres system user.
+as_pg() { if [ "$(id -u)" -eq 0 ]; then su postgres -c "$1"; else sudo -u postgres bash -c "$1"; fi; }
 
 # ---- system packages -------------------------------------------------------------------------
 need=()
@@ -28,14 +30,14 @@ step "starting PostgreSQL"
 PGVER=$(ls /etc/postgresql | sort -V | tail -n 1)
 $SUDO pg_ctlcluster "$PGVER" main start 2>/dev/null || true
 for _ in $(seq 1 30); do
-  su postgres -c "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
+  as_pg "psql -qtAc 'select 1'" >/dev/null 2>&1 && break
   sleep 1
 done
-su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='xiezhi'\"" | grep -q 1 \
-  || su postgres -c "psql -qc \"CREATE ROLE xiezhi LOGIN SUPERUSER PASSWORD 'xiezhi'\""
+as_pg "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname='xiezhi'\"" | grep -q 1 \
+  || as_pg "psql -qc \"CREATE ROLE xiezhi LOGIN SUPERUSER PASSWORD 'xiezhi'\""
 # Databases left behind by earlier runs.
-for db in $(su postgres -c "psql -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'xz_%'\""); do
-  su postgres -c "psql -qc 'DROP DATABASE IF EXISTS \"$db\"'" >/dev/null
+for db in $(as_pg "psql -qtAc \"SELECT datname FROM pg_database WHERE datname LIKE 'xz_%'\""); do
+  as_pg "psql -qc 'DROP DATABASE IF EXISTS \"$db\"'" >/dev/null
 done
 export XIEZHI_PG_URL="postgres://xiezhi:xiezhi@127.0.0.1:5432/postgres"
 
