@@ -10,4 +10,6 @@ cargo build --release -q -p xiezhi-server
 echo "==> loading demo data"
 ./target/release/xiezhi seed-demo --data-dir ./data
 echo
+# glibc keeps freed argon2 work areas (19 MiB per login) in its heap unless large blocks are mmapped.
+export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 exec ./target/release/xiezhi serve --data-dir ./data "$@"

@@ -81,10 +81,12 @@ pub async fn count(
     scope: &ScopeFilter,
 ) -> StorageResult<i64> {
     let w = where_of(backend, f, scope);
-    let sql = format!(
-        "SELECT COUNT(*) FROM users u JOIN departments d ON d.id = u.department_id{}",
-        w.sql()
-    );
+    // Only the region scope looks at the department; without it the count is an index-only scan.
+    let from = match scope {
+        ScopeFilter::Region(_) => "users u JOIN departments d ON d.id = u.department_id",
+        _ => "users u",
+    };
+    let sql = format!("SELECT COUNT(*) FROM {from}{}", w.sql());
     let (n,): (i64,) = w
         .apply_as(sqlx::query_as(dynamic(sql)))
         .fetch_one(&mut *conn)
