@@ -55,25 +55,18 @@ impl AuthSettings {
     }
 
     fn argon2(&self) -> ApiResult<Argon2<'static>> {
-        let params = Params::new(
-            self.argon2_memory_kib,
-            self.argon2_iterations,
-            self.argon2_parallelism,
-            None,
-        )
-        .map_err(ApiError::internal)?;
+        let params = Params::new(self.argon2_memory_kib, self.argon2_iterations, self.argon2_parallelism, None)
+            .map_err(ApiError::internal)?;
         Ok(Argon2::new(Algorithm::Argon2id, Version::V0x13, params))
     }
 
     /// Hash a password with argon2id (PHC string with a random salt), off the async runtime.
     pub async fn hash_password(&self, password: String) -> ApiResult<String> {
         let a = self.argon2()?;
-        tokio::task::spawn_blocking(move || {
-            a.hash_password(password.as_bytes()).map(|h| h.to_string())
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)
+        tokio::task::spawn_blocking(move || a.hash_password(password.as_bytes()).map(|h| h.to_string()))
+            .await
+            .map_err(ApiError::internal)?
+            .map_err(ApiError::internal)
     }
 
     /// Verify against a stored PHC string; parameters come from the hash itself.
@@ -106,15 +99,10 @@ pub fn clear_cookie(secure: bool) -> String {
 }
 
 pub fn cookie_token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == SESSION_COOKIE && !v.is_empty() && v.len() <= 128).then(|| v.to_owned())
-        })
+    headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|kv| {
+        let (k, v) = kv.trim().split_once('=')?;
+        (k == SESSION_COOKIE && !v.is_empty() && v.len() <= 128).then(|| v.to_owned())
+    })
 }
 
 #[derive(Debug, Clone)]
@@ -189,17 +177,11 @@ pub async fn load_principal(
     meta: ClientMeta,
 ) -> ApiResult<Principal> {
     let mut conn = state.db.conn().await?;
-    let u = user::get(&mut conn, user_id, &ScopeFilter::All)
-        .await
-        .map_err(|_| ApiError::Unauthenticated)?;
+    let u = user::get(&mut conn, user_id, &ScopeFilter::All).await.map_err(|_| ApiError::Unauthenticated)?;
     let roles = role::roles_of_users(&mut conn, &[user_id]).await?;
     let role_ids: Vec<i64> = roles.iter().map(|r| r.id).collect();
     let perms = role::permissions_of_roles(&mut conn, &role_ids).await?;
-    let data_scope = DataScope::broadest(
-        roles
-            .iter()
-            .filter_map(|r| DataScope::parse(&r.data_scope).ok()),
-    );
+    let data_scope = DataScope::broadest(roles.iter().filter_map(|r| DataScope::parse(&r.data_scope).ok()));
     Ok(Principal {
         id: u.id,
         username: u.username,
@@ -207,14 +189,7 @@ pub async fn load_principal(
         department_id: u.department_id,
         department_name: u.department_name,
         region_code: u.region_code,
-        roles: roles
-            .into_iter()
-            .map(|r| RoleInfo {
-                id: r.id,
-                code: r.code,
-                name: r.name,
-            })
-            .collect(),
+        roles: roles.into_iter().map(|r| RoleInfo { id: r.id, code: r.code, name: r.name }).collect(),
         duties: perms.iter().filter_map(|(_, d)| Duty::parse(d)).collect(),
         permissions: perms.into_iter().map(|(c, _)| c).collect(),
         data_scope,
@@ -229,9 +204,7 @@ pub async fn load_principal(
 pub async fn audit_standalone(state: &AppState, entry: NewAudit) -> ApiResult<()> {
     let mut tx = state.db.begin().await?;
     xiezhi_storage::audit::append(&mut tx, &entry).await?;
-    tx.commit()
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tx.commit().await.map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(())
 }
 
@@ -242,10 +215,7 @@ fn is_safe_method(m: &Method) -> bool {
 impl FromRequestParts<AppState> for Principal {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(p) = parts.extensions.get::<Principal>() {
             return Ok(p.clone());
         }
@@ -255,17 +225,11 @@ impl FromRequestParts<AppState> for Principal {
         let idle = state.auth.idle_ms();
         let s = {
             let mut conn = state.db.conn().await?;
-            session::get_live(&mut conn, &token_hash, now, idle)
-                .await?
-                .ok_or(ApiError::Unauthenticated)?
+            session::get_live(&mut conn, &token_hash, now, idle).await?.ok_or(ApiError::Unauthenticated)?
         };
         let meta = ClientMeta::from_parts(parts);
         if !is_safe_method(&parts.method) {
-            let sent = parts
-                .headers
-                .get(CSRF_HEADER)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default();
+            let sent = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
             if !constant_time_eq(sent.as_bytes(), s.csrf_token.as_bytes()) {
                 let entry = NewAudit {
                     occurred_at: now,
@@ -321,10 +285,7 @@ impl<P: Permission> std::ops::Deref for Authorized<P> {
 impl<P: Permission> FromRequestParts<AppState> for Authorized<P> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let user = Principal::from_request_parts(parts, state).await?;
         if !user.has(P::CODE) {
             let mut entry = user.audit(
@@ -338,10 +299,7 @@ impl<P: Permission> FromRequestParts<AppState> for Authorized<P> {
             audit_standalone(state, entry).await?;
             return Err(ApiError::Forbidden(P::CODE.to_owned()));
         }
-        Ok(Authorized {
-            user,
-            _p: PhantomData,
-        })
+        Ok(Authorized { user, _p: PhantomData })
     }
 }
 
@@ -382,5 +340,7 @@ pub mod perm {
         AuditView = "platform:audit:view",
         AuditExport = "platform:audit:export",
         AuditVerify = "platform:audit:verify",
+        ClueConfigView = "clue:config:view",
+        ClueConfigEdit = "clue:config:edit",
     }
 }

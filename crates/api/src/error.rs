@@ -46,11 +46,7 @@ pub enum ApiError {
     #[error("not found")]
     NotFound,
     #[error("conflict: {message}")]
-    Conflict {
-        code: &'static str,
-        message: String,
-        field: Option<&'static str>,
-    },
+    Conflict { code: &'static str, message: String, field: Option<&'static str> },
     #[error("validation failed")]
     Validation(Vec<FieldError>),
     #[error("bad request: {0}")]
@@ -79,53 +75,26 @@ impl ApiError {
     fn parts(&self) -> (StatusCode, &'static str, String, Option<serde_json::Value>) {
         use ApiError::*;
         match self {
-            Unauthenticated => (
-                StatusCode::UNAUTHORIZED,
-                "unauthenticated",
-                "未登录或登录已超时，请重新登录".into(),
-                None,
-            ),
-            InvalidCredentials => (
-                StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "用户名或密码错误".into(),
-                None,
-            ),
+            Unauthenticated => {
+                (StatusCode::UNAUTHORIZED, "unauthenticated", "未登录或登录已超时，请重新登录".into(), None)
+            }
+            InvalidCredentials => (StatusCode::UNAUTHORIZED, "invalid_credentials", "用户名或密码错误".into(), None),
             AccountLocked { locked_until } => (
                 StatusCode::LOCKED,
                 "account_locked",
                 "登录失败次数过多，账号已锁定，请稍后再试或联系安全管理员解锁".into(),
                 Some(serde_json::json!({ "locked_until": locked_until })),
             ),
-            AccountDisabled => (
-                StatusCode::FORBIDDEN,
-                "account_disabled",
-                "账号已停用，请联系系统管理员".into(),
-                None,
-            ),
+            AccountDisabled => (StatusCode::FORBIDDEN, "account_disabled", "账号已停用，请联系系统管理员".into(), None),
             Forbidden(p) => (
                 StatusCode::FORBIDDEN,
                 "forbidden",
                 "没有执行此操作的权限".into(),
                 Some(serde_json::json!({ "permission": p })),
             ),
-            CsrfFailed => (
-                StatusCode::FORBIDDEN,
-                "csrf_failed",
-                "请求校验失败，请刷新页面后重试".into(),
-                None,
-            ),
-            NotFound => (
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "记录不存在或无权访问".into(),
-                None,
-            ),
-            Conflict {
-                code,
-                message,
-                field,
-            } => (
+            CsrfFailed => (StatusCode::FORBIDDEN, "csrf_failed", "请求校验失败，请刷新页面后重试".into(), None),
+            NotFound => (StatusCode::NOT_FOUND, "not_found", "记录不存在或无权访问".into(), None),
+            Conflict { code, message, field } => (
                 StatusCode::CONFLICT,
                 code,
                 message.clone(),
@@ -134,14 +103,10 @@ impl ApiError {
             Validation(errs) => {
                 let mut fields = serde_json::Map::new();
                 for e in errs {
-                    fields
-                        .entry(e.field.to_owned())
-                        .or_insert_with(|| serde_json::Value::String(e.message.clone()));
+                    fields.entry(e.field.to_owned()).or_insert_with(|| serde_json::Value::String(e.message.clone()));
                 }
-                let list: Vec<serde_json::Value> = errs
-                    .iter()
-                    .map(|e| serde_json::json!({ "field": e.field, "message": e.message }))
-                    .collect();
+                let list: Vec<serde_json::Value> =
+                    errs.iter().map(|e| serde_json::json!({ "field": e.field, "message": e.message })).collect();
                 let first = errs.first().map(|e| e.message.clone()).unwrap_or_default();
                 (
                     StatusCode::UNPROCESSABLE_ENTITY,
@@ -150,36 +115,13 @@ impl ApiError {
                     Some(serde_json::json!({ "fields": fields, "errors": list })),
                 )
             }
-            BadRequest(m) => (
-                StatusCode::BAD_REQUEST,
-                "bad_request",
-                format!("请求格式错误：{m}"),
-                None,
-            ),
-            PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-                "请求内容过大".into(),
-                None,
-            ),
-            UnsupportedMediaType(m) => (
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                format!("不支持的内容类型：{m}"),
-                None,
-            ),
-            MethodNotAllowed => (
-                StatusCode::METHOD_NOT_ALLOWED,
-                "method_not_allowed",
-                "不支持的请求方法".into(),
-                None,
-            ),
-            Internal(_) => (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "internal",
-                "服务器内部错误，请稍后重试".into(),
-                None,
-            ),
+            BadRequest(m) => (StatusCode::BAD_REQUEST, "bad_request", format!("请求格式错误：{m}"), None),
+            PayloadTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "请求内容过大".into(), None),
+            UnsupportedMediaType(m) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("不支持的内容类型：{m}"), None)
+            }
+            MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持的请求方法".into(), None),
+            Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试".into(), None),
         }
     }
 }
@@ -191,16 +133,7 @@ impl IntoResponse for ApiError {
         }
         let (status, code, message, details) = self.parts();
         let request_id = REQUEST_ID.try_with(Clone::clone).unwrap_or_default();
-        (
-            status,
-            Json(ApiErrorBody {
-                code: code.to_owned(),
-                message,
-                details,
-                request_id,
-            }),
-        )
-            .into_response()
+        (status, Json(ApiErrorBody { code: code.to_owned(), message, details, request_id })).into_response()
     }
 }
 
@@ -242,6 +175,7 @@ fn field_label(field: &str) -> &str {
         "permissions" => "权限",
         "role_ids" => "角色",
         "required_permission" => "所需权限",
+        "category_id" => "事件分类",
         _ => "记录",
     }
 }
@@ -253,12 +187,8 @@ impl From<JsonRejection> for ApiError {
                 "body",
                 format!("字段缺失、多余或类型错误：{}", e.body_text()),
             )]),
-            JsonRejection::JsonSyntaxError(e) => {
-                ApiError::BadRequest(format!("JSON 语法错误：{}", e.body_text()))
-            }
-            JsonRejection::MissingJsonContentType(_) => {
-                ApiError::UnsupportedMediaType("需要 application/json".into())
-            }
+            JsonRejection::JsonSyntaxError(e) => ApiError::BadRequest(format!("JSON 语法错误：{}", e.body_text())),
+            JsonRejection::MissingJsonContentType(_) => ApiError::UnsupportedMediaType("需要 application/json".into()),
             JsonRejection::BytesRejection(e) => {
                 if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
                     ApiError::PayloadTooLarge
@@ -324,10 +254,6 @@ impl Validator {
     }
 
     pub fn finish(self) -> ApiResult<()> {
-        if self.0.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::Validation(self.0))
-        }
+        if self.0.is_empty() { Ok(()) } else { Err(ApiError::Validation(self.0)) }
     }
 }

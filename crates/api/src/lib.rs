@@ -1,6 +1,7 @@
 //! HTTP API of Xiezhi: axum routers per module, extractors, the error type and the OpenAPI spec.
 
 pub mod auth;
+pub mod clue;
 pub mod error;
 pub mod extract;
 pub mod platform;
@@ -51,23 +52,14 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(db: Db, cipher: FieldCipher, auth: AuthSettings, web_dir: Option<PathBuf>) -> Self {
-        AppState(Arc::new(Inner {
-            db,
-            cipher,
-            auth,
-            web_dir,
-            dummy_hash: tokio::sync::OnceCell::new(),
-        }))
+        AppState(Arc::new(Inner { db, cipher, auth, web_dir, dummy_hash: tokio::sync::OnceCell::new() }))
     }
 
     /// A hash with the configured cost, verified against for unknown user names.
     pub async fn dummy_hash(&self) -> ApiResult<String> {
         let auth = self.auth.clone();
         self.dummy_hash
-            .get_or_try_init(|| async move {
-                auth.hash_password(hex::encode(rand::random::<[u8; 16]>()))
-                    .await
-            })
+            .get_or_try_init(|| async move { auth.hash_password(hex::encode(rand::random::<[u8; 16]>())).await })
             .await
             .cloned()
     }
@@ -89,7 +81,8 @@ pub fn now_ms() -> i64 {
         (name = "system", description = "Health"),
         (name = "auth", description = "Login, logout, current user"),
         (name = "platform", description = "Users, organisation, roles, dictionaries, portal, regions, items (F75–F80)"),
-        (name = "audit", description = "Audit log")
+        (name = "audit", description = "Audit log"),
+        (name = "clue", description = "Clue center: handling rules (F04–F11)")
     )
 )]
 struct ApiDoc;
@@ -104,9 +97,7 @@ pub struct Health {
 
 /// Liveness and version.
 #[utoipa::path(get, path = "/api/health", tag = "system", responses((status = 200, body = Health), (status = 503, body = error::ApiErrorBody)))]
-async fn health(
-    axum::extract::State(s): axum::extract::State<AppState>,
-) -> ApiResult<extract::Json<Health>> {
+async fn health(axum::extract::State(s): axum::extract::State<AppState>) -> ApiResult<extract::Json<Health>> {
     s.db.ping().await?;
     Ok(extract::Json(Health {
         status: "ok".into(),
@@ -120,6 +111,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .merge(session::router())
         .merge(platform::router())
+        .merge(clue::router())
 }
 
 /// The OpenAPI document (also served at `/api/openapi.json`).
@@ -138,10 +130,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api)
         .merge(docs)
-        .route(
-            "/api/{*rest}",
-            axum::routing::any(|| async { ApiError::NotFound }),
-        )
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
         .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
         .fallback(web::serve)
         .layer(DefaultBodyLimit::max(JSON_BODY_LIMIT))
@@ -149,14 +138,8 @@ pub fn app(state: AppState) -> Router {
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::REFERRER_POLICY,
-            HeaderValue::from_static("same-origin"),
-        ))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(extract::request_id))
         .with_state(state)
 }

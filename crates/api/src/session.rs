@@ -70,15 +70,7 @@ fn session_info(p: &Principal, s: &AppState) -> SessionInfo {
             department_id: p.department_id,
             department_name: p.department_name.clone(),
             region_code: p.region_code.clone(),
-            roles: p
-                .roles
-                .iter()
-                .map(|r| RoleRef {
-                    id: r.id,
-                    code: r.code.clone(),
-                    name: r.name.clone(),
-                })
-                .collect(),
+            roles: p.roles.iter().map(|r| RoleRef { id: r.id, code: r.code.clone(), name: r.name.clone() }).collect(),
             permissions: p.permissions.iter().cloned().collect(),
             data_scope: p.data_scope.as_str().to_owned(),
         },
@@ -87,13 +79,7 @@ fn session_info(p: &Principal, s: &AppState) -> SessionInfo {
     }
 }
 
-fn login_failure(
-    meta: &ClientMeta,
-    actor_id: Option<i64>,
-    username: &str,
-    action: &str,
-    summary: String,
-) -> NewAudit {
+fn login_failure(meta: &ClientMeta, actor_id: Option<i64>, username: &str, action: &str, summary: String) -> NewAudit {
     NewAudit {
         occurred_at: now_ms(),
         actor_id,
@@ -117,11 +103,7 @@ async fn login(
     meta: ClientMeta,
     Json(req): Json<LoginRequest>,
 ) -> ApiResult<impl IntoResponse> {
-    if req.username.is_empty()
-        || req.username.len() > 64
-        || req.password.is_empty()
-        || req.password.len() > 256
-    {
+    if req.username.is_empty() || req.username.len() > 64 || req.password.is_empty() || req.password.len() > 256 {
         return Err(ApiError::InvalidCredentials);
     }
     let now = now_ms();
@@ -133,85 +115,40 @@ async fn login(
         // Spend the same time as for a real user so that timing does not reveal which names exist.
         let dummy = s.dummy_hash().await?;
         s.auth.verify_password(req.password, dummy).await?;
-        audit_standalone(
-            &s,
-            login_failure(
-                &meta,
-                None,
-                &req.username,
-                "auth.login",
-                "登录失败：用户不存在".into(),
-            ),
-        )
-        .await?;
+        audit_standalone(&s, login_failure(&meta, None, &req.username, "auth.login", "登录失败：用户不存在".into()))
+            .await?;
         return Err(ApiError::InvalidCredentials);
     };
     if let Some(until) = cred.locked_until.filter(|u| *u > now) {
         audit_standalone(
             &s,
-            login_failure(
-                &meta,
-                Some(cred.id),
-                &cred.username,
-                "auth.login",
-                "登录失败：账号已锁定".into(),
-            ),
+            login_failure(&meta, Some(cred.id), &cred.username, "auth.login", "登录失败：账号已锁定".into()),
         )
         .await?;
-        return Err(ApiError::AccountLocked {
-            locked_until: until,
-        });
+        return Err(ApiError::AccountLocked { locked_until: until });
     }
-    if !s
-        .auth
-        .verify_password(req.password, cred.password_hash.clone())
-        .await?
-    {
+    if !s.auth.verify_password(req.password, cred.password_hash.clone()).await? {
         let mut tx = s.db.begin().await?;
-        let (attempts, locked) = user::record_failure(
-            &mut tx,
-            cred.id,
-            now,
-            s.auth.lockout_threshold,
-            s.auth.lockout_minutes * 60_000,
-        )
-        .await?;
+        let (attempts, locked) =
+            user::record_failure(&mut tx, cred.id, now, s.auth.lockout_threshold, s.auth.lockout_minutes * 60_000)
+                .await?;
         let locked_now = locked.filter(|u| *u > now);
         let summary = match locked_now {
-            Some(_) => format!(
-                "登录失败：密码错误，连续失败 {attempts} 次，账号锁定 {} 分钟",
-                s.auth.lockout_minutes
-            ),
+            Some(_) => format!("登录失败：密码错误，连续失败 {attempts} 次，账号锁定 {} 分钟", s.auth.lockout_minutes),
             None => format!("登录失败：密码错误（连续第 {attempts} 次）"),
         };
-        let action = if locked_now.is_some() {
-            "auth.lockout"
-        } else {
-            "auth.login"
-        };
-        audit::append(
-            &mut tx,
-            &login_failure(&meta, Some(cred.id), &cred.username, action, summary),
-        )
-        .await?;
+        let action = if locked_now.is_some() { "auth.lockout" } else { "auth.login" };
+        audit::append(&mut tx, &login_failure(&meta, Some(cred.id), &cred.username, action, summary)).await?;
         tx.commit().await.map_err(ApiError::internal)?;
         return Err(match locked_now {
-            Some(until) => ApiError::AccountLocked {
-                locked_until: until,
-            },
+            Some(until) => ApiError::AccountLocked { locked_until: until },
             None => ApiError::InvalidCredentials,
         });
     }
     if cred.enabled == 0 {
         audit_standalone(
             &s,
-            login_failure(
-                &meta,
-                Some(cred.id),
-                &cred.username,
-                "auth.login",
-                "登录失败：账号已停用".into(),
-            ),
+            login_failure(&meta, Some(cred.id), &cred.username, "auth.login", "登录失败：账号已停用".into()),
         )
         .await?;
         return Err(ApiError::AccountDisabled);
@@ -220,35 +157,14 @@ async fn login(
     let csrf = hex::encode(rand::random::<[u8; 16]>());
     let mut tx = s.db.begin().await?;
     user::record_success(&mut tx, cred.id, now, &meta.ip).await?;
-    session::insert(
-        &mut tx,
-        &token_hash,
-        cred.id,
-        &csrf,
-        &meta.ip,
-        &meta.user_agent,
-        now,
-    )
-    .await?;
-    let mut entry = login_failure(
-        &meta,
-        Some(cred.id),
-        &cred.username,
-        "auth.login",
-        "登录成功".into(),
-    );
+    session::insert(&mut tx, &token_hash, cred.id, &csrf, &meta.ip, &meta.user_agent, now).await?;
+    let mut entry = login_failure(&meta, Some(cred.id), &cred.username, "auth.login", "登录成功".into());
     entry.outcome = "success";
     audit::append(&mut tx, &entry).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     let p = load_principal(&s, cred.id, csrf, token_hash, meta).await?;
     let info = session_info(&p, &s);
-    Ok((
-        AppendHeaders([(
-            header::SET_COOKIE,
-            auth::session_cookie(&token, s.auth.cookie_secure),
-        )]),
-        Json(info),
-    ))
+    Ok((AppendHeaders([(header::SET_COOKIE, auth::session_cookie(&token, s.auth.cookie_secure))]), Json(info)))
 }
 
 /// Log out: the session is deleted on the server.
@@ -256,16 +172,9 @@ async fn login(
 async fn logout(State(s): State<AppState>, p: Principal) -> ApiResult<impl IntoResponse> {
     let mut tx = s.db.begin().await?;
     session::delete(&mut tx, &p.token_hash).await?;
-    audit::append(
-        &mut tx,
-        &p.audit("auth.logout", "user", p.id, "退出登录", None),
-    )
-    .await?;
+    audit::append(&mut tx, &p.audit("auth.logout", "user", p.id, "退出登录", None)).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    Ok((
-        StatusCode::NO_CONTENT,
-        AppendHeaders([(header::SET_COOKIE, auth::clear_cookie(s.auth.cookie_secure))]),
-    ))
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(header::SET_COOKIE, auth::clear_cookie(s.auth.cookie_secure))])))
 }
 
 /// The current user, permissions and CSRF token.
@@ -290,23 +199,14 @@ async fn change_password(
         let mut conn = s.db.conn().await?;
         user::credentials_by_id(&mut conn, p.id).await?
     };
-    if req.old_password.len() > 256
-        || !s
-            .auth
-            .verify_password(req.old_password, cred.password_hash)
-            .await?
-    {
+    if req.old_password.len() > 256 || !s.auth.verify_password(req.old_password, cred.password_hash).await? {
         return Err(ApiError::field("old_password", "原密码不正确"));
     }
     let hash = s.auth.hash_password(new.expose().to_owned()).await?;
     let mut tx = s.db.begin().await?;
     user::set_password(&mut tx, p.id, &hash, now_ms()).await?;
     session::delete_others(&mut tx, p.id, &p.token_hash).await?;
-    audit::append(
-        &mut tx,
-        &p.audit("auth.password_change", "user", p.id, "修改本人密码", None),
-    )
-    .await?;
+    audit::append(&mut tx, &p.audit("auth.password_change", "user", p.id, "修改本人密码", None)).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }

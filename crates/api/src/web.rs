@@ -10,18 +10,11 @@ use crate::error::ApiError;
 
 pub async fn serve(State(s): State<AppState>, req: Request<Body>) -> Response {
     let Some(dir) = s.web_dir.as_ref() else {
-        return (
-            StatusCode::NOT_FOUND,
-            "web UI not built: run `npm run build` in web/",
-        )
-            .into_response();
+        return (StatusCode::NOT_FOUND, "web UI not built: run `npm run build` in web/").into_response();
     };
     let path = req.uri().path().trim_start_matches('/');
     // Never serve anything outside the directory.
-    if path
-        .split('/')
-        .any(|seg| seg == ".." || seg.starts_with('.'))
-    {
+    if path.split('/').any(|seg| seg == ".." || seg.starts_with('.')) {
         return ApiError::NotFound.into_response();
     }
     let candidate = dir.join(path);
@@ -37,19 +30,10 @@ pub async fn serve(State(s): State<AppState>, req: Request<Body>) -> Response {
             if let Ok(v) = HeaderValue::from_str(mime.as_ref()) {
                 res.headers_mut().insert(header::CONTENT_TYPE, v);
             }
-            let cache = if is_asset {
-                "public, max-age=31536000, immutable"
-            } else {
-                "no-cache"
-            };
-            res.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            let cache = if is_asset { "public, max-age=31536000, immutable" } else { "no-cache" };
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             res
         }
-        Err(_) => (
-            StatusCode::NOT_FOUND,
-            "web UI not built: run `npm run build` in web/",
-        )
-            .into_response(),
+        Err(_) => (StatusCode::NOT_FOUND, "web UI not built: run `npm run build` in web/").into_response(),
     }
 }

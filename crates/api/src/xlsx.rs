@@ -9,20 +9,14 @@ use crate::error::{ApiError, ApiResult};
 /// Most rows one export may hold; narrower filters are needed beyond that.
 pub const MAX_EXPORT_ROWS: i64 = 100_000;
 
-pub fn export(
-    file_stem: &str,
-    sheet: &str,
-    headers: &[&str],
-    rows: &[Vec<String>],
-) -> ApiResult<Response> {
+pub fn export(file_stem: &str, sheet: &str, headers: &[&str], rows: &[Vec<String>]) -> ApiResult<Response> {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name(sheet).map_err(ApiError::internal)?;
     let bold = Format::new().set_bold();
     for (c, h) in headers.iter().enumerate() {
         let c = u16::try_from(c).map_err(ApiError::internal)?;
-        ws.write_string_with_format(0, c, *h, &bold)
-            .map_err(ApiError::internal)?;
+        ws.write_string_with_format(0, c, *h, &bold).map_err(ApiError::internal)?;
         ws.set_column_width(c, 18).map_err(ApiError::internal)?;
     }
     for (r, row) in rows.iter().enumerate() {
@@ -34,16 +28,10 @@ pub fn export(
     }
     let bytes = wb.save_to_buffer().map_err(ApiError::internal)?;
     let name = format!("{file_stem}.xlsx");
-    let disposition = format!(
-        "attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}",
-        percent_encode(&name)
-    );
+    let disposition = format!("attachment; filename=\"export.xlsx\"; filename*=UTF-8''{}", percent_encode(&name));
     Ok((
         [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
-            ),
+            (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
             (header::CONTENT_DISPOSITION, disposition),
         ],
         bytes,
@@ -78,6 +66,54 @@ pub fn format_ms(ms: i64) -> String {
         t.minute(),
         t.second()
     )
+}
+
+/// Read the first sheet of an .xlsx upload whose first row must equal `headers`. Returns the data
+/// rows as (Excel line number, one trimmed string per header), skipping blank rows.
+pub fn read_rows(
+    bytes: Vec<u8>,
+    headers: &[&str],
+    max_rows: usize,
+) -> Result<Vec<(usize, Vec<String>)>, Vec<xiezhi_domain::FieldError>> {
+    use calamine::{Data, Reader, Xlsx};
+    use xiezhi_domain::FieldError;
+    let err = |m: String| vec![FieldError::new("file", m)];
+    let cell = |row: &[Data], i: usize| -> String {
+        row.get(i)
+            .map(|d| match d {
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                other => other.to_string(),
+            })
+            .unwrap_or_default()
+            .trim()
+            .to_owned()
+    };
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| err(format!("无法读取 Excel 文件：{e}")))?;
+    let range = wb
+        .worksheet_range_at(0)
+        .ok_or_else(|| err("文件中没有工作表".into()))?
+        .map_err(|e| err(format!("无法读取工作表：{e}")))?;
+    let mut rows = range.rows();
+    let header: Vec<String> = rows.next().map(|r| (0..headers.len()).map(|i| cell(r, i)).collect()).unwrap_or_default();
+    if header != headers {
+        return Err(err(format!("表头须为：{}", headers.join("、"))));
+    }
+    let mut out = Vec::new();
+    for (i, r) in rows.enumerate() {
+        let values: Vec<String> = (0..headers.len()).map(|c| cell(r, c)).collect();
+        if values.iter().all(String::is_empty) {
+            continue;
+        }
+        if out.len() >= max_rows {
+            return Err(err(format!("一次最多导入 {max_rows} 行")));
+        }
+        out.push((i + 2, values));
+    }
+    if out.is_empty() {
+        return Err(err("文件中没有数据行".into()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -35,11 +35,7 @@ fn operations() -> Vec<(String, String, bool)> {
     for (path, item) in spec["paths"].as_object().unwrap() {
         for method in ["get", "post", "put", "delete"] {
             if let Some(op) = item.get(method) {
-                out.push((
-                    method.to_owned(),
-                    path.clone(),
-                    op.get("requestBody").is_some(),
-                ));
+                out.push((method.to_owned(), path.clone(), op.get("requestBody").is_some()));
             }
         }
     }
@@ -48,24 +44,14 @@ fn operations() -> Vec<(String, String, bool)> {
 }
 
 fn fill(path: &str, id: &str) -> String {
-    path.replace("{id}", id)
-        .replace("{code}", "department_kind")
+    path.replace("{id}", id).replace("{code}", "department_kind")
 }
 
 fn assert_4xx(status: StatusCode, body: &Value, what: &str) {
     assert!(status.is_client_error(), "{what}: got {status} {body}");
-    assert!(
-        body["code"].as_str().is_some_and(|c| !c.is_empty()),
-        "{what}: no code in {body}"
-    );
-    assert!(
-        body["message"].as_str().is_some_and(|c| !c.is_empty()),
-        "{what}: no message in {body}"
-    );
-    assert!(
-        body["request_id"].as_str().is_some(),
-        "{what}: no request_id in {body}"
-    );
+    assert!(body["code"].as_str().is_some_and(|c| !c.is_empty()), "{what}: no code in {body}");
+    assert!(body["message"].as_str().is_some_and(|c| !c.is_empty()), "{what}: no message in {body}");
+    assert!(body["request_id"].as_str().is_some(), "{what}: no request_id in {body}");
 }
 
 async fn raw(
@@ -76,13 +62,9 @@ async fn raw(
     content_type: &str,
     body: Vec<u8>,
 ) -> (StatusCode, Value) {
-    let mut b = Request::builder()
-        .method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap())
-        .uri(path);
+    let mut b = Request::builder().method(Method::from_bytes(method.to_uppercase().as_bytes()).unwrap()).uri(path);
     if let Some(s) = s {
-        b = b
-            .header(header::COOKIE, &s.cookie)
-            .header("x-csrf-token", &s.csrf);
+        b = b.header(header::COOKIE, &s.cookie).header("x-csrf-token", &s.csrf);
     }
     if !content_type.is_empty() {
         b = b.header(header::CONTENT_TYPE, content_type);
@@ -106,11 +88,10 @@ async fn snapshot(app: &TestApp) -> Vec<i64> {
     ] {
         v.push(app.count(t).await);
     }
-    let (h,): (String,) =
-        sqlx::query_as("SELECT password_hash FROM users WHERE username = 'sysadmin'")
-            .fetch_one(app.db.pool())
-            .await
-            .unwrap();
+    let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE username = 'sysadmin'")
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
     v.push(h.len() as i64);
     v
 }
@@ -124,29 +105,15 @@ async fn every_endpoint_refuses_anonymous_and_unpermitted_callers() {
     for (method, path) in routes() {
         let key = (method.as_str(), path.as_str());
         let p = fill(&path, "1");
-        let body = if method == "get" || method == "delete" {
-            vec![]
-        } else {
-            b"{}".to_vec()
-        };
+        let body = if method == "get" || method == "delete" { vec![] } else { b"{}".to_vec() };
         if !PUBLIC.contains(&key) {
-            let (status, resp) =
-                raw(&app, None, &method, &p, "application/json", body.clone()).await;
-            assert_eq!(
-                status,
-                StatusCode::UNAUTHORIZED,
-                "{method} {p} anonymous: {resp}"
-            );
+            let (status, resp) = raw(&app, None, &method, &p, "application/json", body.clone()).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{method} {p} anonymous: {resp}");
             assert_4xx(status, &resp, &format!("{method} {p} anonymous"));
         }
         if !PUBLIC.contains(&key) && !OPEN_TO_ALL_USERS.contains(&key) {
-            let (status, resp) =
-                raw(&app, Some(&nobody), &method, &p, "application/json", body).await;
-            assert_eq!(
-                status,
-                StatusCode::FORBIDDEN,
-                "{method} {p} without permission: {resp}"
-            );
+            let (status, resp) = raw(&app, Some(&nobody), &method, &p, "application/json", body).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{method} {p} without permission: {resp}");
             assert_4xx(status, &resp, &format!("{method} {p} without permission"));
         }
     }
@@ -156,11 +123,7 @@ async fn every_endpoint_refuses_anonymous_and_unpermitted_callers() {
 #[tokio::test]
 async fn every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing() {
     let app = TestApp::new().await;
-    let sessions = [
-        app.login("sysadmin").await,
-        app.login("secadmin").await,
-        app.login("auditadmin").await,
-    ];
+    let sessions = [app.login("sysadmin").await, app.login("secadmin").await, app.login("auditadmin").await];
     let before = snapshot(&app).await;
     let huge = format!("{{\"name\": \"{}\"}}", "丽".repeat(800_000)).into_bytes();
     let wrong_types = json!({"username": 1, "display_name": [], "department_id": "x", "password": false, "ids": "1",
@@ -176,15 +139,8 @@ async fn every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing() {
             // Bad ids in the path.
             if path.contains("{id}") {
                 for bad in ["abc", "-1", "99999999999999999999", "1.5"] {
-                    let (status, resp) = raw(
-                        &app,
-                        Some(s),
-                        &method,
-                        &fill(&path, bad),
-                        "application/json",
-                        b"{}".to_vec(),
-                    )
-                    .await;
+                    let (status, resp) =
+                        raw(&app, Some(s), &method, &fill(&path, bad), "application/json", b"{}".to_vec()).await;
                     assert_4xx(status, &resp, &format!("{method} {path} id={bad}"));
                 }
             }
@@ -198,8 +154,7 @@ async fn every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing() {
                     "enabled=maybe",
                     "from=x",
                 ] {
-                    let (status, resp) =
-                        raw(&app, Some(s), &method, &format!("{p}?{q}"), "", vec![]).await;
+                    let (status, resp) = raw(&app, Some(s), &method, &format!("{p}?{q}"), "", vec![]).await;
                     if status.is_success() {
                         continue; // endpoints without query parameters ignore nothing: they must not accept unknown ones either
                     }
@@ -211,17 +166,9 @@ async fn every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing() {
                 continue;
             }
             let cases: Vec<(&str, &str, Vec<u8>)> = vec![
-                (
-                    "malformed JSON",
-                    "application/json",
-                    b"{\"name\": ".to_vec(),
-                ),
+                ("malformed JSON", "application/json", b"{\"name\": ".to_vec()),
                 ("not an object", "application/json", b"[1,2,3]".to_vec()),
-                (
-                    "unknown field",
-                    "application/json",
-                    b"{\"zzz_unknown_field\": 1}".to_vec(),
-                ),
+                ("unknown field", "application/json", b"{\"zzz_unknown_field\": 1}".to_vec()),
                 ("wrong types", "application/json", wrong_types.clone()),
                 ("oversized", "application/json", huge.clone()),
                 ("wrong content type", "text/plain", b"hello".to_vec()),
@@ -233,11 +180,7 @@ async fn every_endpoint_answers_bad_input_with_a_4xx_and_writes_nothing() {
             }
         }
     }
-    assert_eq!(
-        snapshot(&app).await,
-        before,
-        "bad input must not change anything"
-    );
+    assert_eq!(snapshot(&app).await, before, "bad input must not change anything");
 }
 
 #[tokio::test]

@@ -22,16 +22,9 @@ fn openapi_snapshot_is_up_to_date() {
 async fn every_checked_permission_exists_in_the_catalogue() {
     let app = TestApp::new().await;
     let mut conn = app.db.conn().await.unwrap();
-    let known: Vec<String> = xiezhi_storage::platform::role::permissions(&mut conn)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|p| p.code)
-        .collect();
+    let known: Vec<String> =
+        xiezhi_storage::platform::role::permissions(&mut conn).await.unwrap().into_iter().map(|p| p.code).collect();
     for code in xiezhi_api::auth::perm::ALL {
-        assert!(
-            known.iter().any(|k| k == code),
-            "{code} missing from the permissions table"
-        );
+        assert!(known.iter().any(|k| k == code), "{code} missing from the permissions table");
     }
 }

@@ -92,12 +92,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            prev_hash: GENESIS_HASH.to_owned(),
-            expected_seq: 1,
-            checked: 0,
-            bad: None,
-        }
+        Self { prev_hash: GENESIS_HASH.to_owned(), expected_seq: 1, checked: 0, bad: None }
     }
 }
 
@@ -109,18 +104,12 @@ impl ChainVerifier {
         }
         self.checked += 1;
         if record.seq != self.expected_seq {
-            self.bad = Some((
-                self.expected_seq,
-                format!("缺少序号 {} 的记录（记录被删除）", self.expected_seq),
-            ));
+            self.bad = Some((self.expected_seq, format!("缺少序号 {} 的记录（记录被删除）", self.expected_seq)));
             return false;
         }
         let h = record.chain_hash(&self.prev_hash);
         if h != stored_hash {
-            self.bad = Some((
-                record.seq,
-                format!("序号 {} 的记录内容与哈希不符（记录被篡改）", record.seq),
-            ));
+            self.bad = Some((record.seq, format!("序号 {} 的记录内容与哈希不符（记录被篡改）", record.seq)));
             return false;
         }
         self.prev_hash = h;
@@ -131,27 +120,16 @@ impl ChainVerifier {
     /// `head_seq`/`head_hash` are the chain head kept beside the log; a truncated tail shows up here.
     pub fn finish(self, head_seq: i64, head_hash: &str) -> ChainCheck {
         if let Some((seq, reason)) = self.bad {
-            return ChainCheck {
-                checked: self.checked,
-                first_bad_seq: Some(seq),
-                reason: Some(reason),
-            };
+            return ChainCheck { checked: self.checked, first_bad_seq: Some(seq), reason: Some(reason) };
         }
         if self.expected_seq - 1 != head_seq || self.prev_hash != head_hash {
             return ChainCheck {
                 checked: self.checked,
                 first_bad_seq: Some(self.expected_seq),
-                reason: Some(format!(
-                    "日志末尾缺少记录：链头为序号 {head_seq}，实际只到 {}",
-                    self.expected_seq - 1
-                )),
+                reason: Some(format!("日志末尾缺少记录：链头为序号 {head_seq}，实际只到 {}", self.expected_seq - 1)),
             };
         }
-        ChainCheck {
-            checked: self.checked,
-            first_bad_seq: None,
-            reason: None,
-        }
+        ChainCheck { checked: self.checked, first_bad_seq: None, reason: None }
     }
 }
 

@@ -63,10 +63,7 @@ impl FieldCipher {
     pub fn encrypt(&self, plaintext: &str) -> String {
         let nonce: [u8; 12] = rand::random();
         // GCM encryption cannot fail for inputs below 64 GiB.
-        let ct = self
-            .cipher
-            .encrypt(&nonce.into(), plaintext.as_bytes())
-            .unwrap_or_default();
+        let ct = self.cipher.encrypt(&nonce.into(), plaintext.as_bytes()).unwrap_or_default();
         let mut out = Vec::with_capacity(12 + ct.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&ct);
@@ -81,18 +78,14 @@ impl FieldCipher {
         }
         let (nonce, ct) = raw.split_at(12);
         let nonce: [u8; 12] = nonce.try_into().map_err(|_| CryptoError::Decrypt)?;
-        let pt = self
-            .cipher
-            .decrypt(&nonce.into(), ct)
-            .map_err(|_| CryptoError::Decrypt)?;
+        let pt = self.cipher.decrypt(&nonce.into(), ct).map_err(|_| CryptoError::Decrypt)?;
         String::from_utf8(pt).map_err(|_| CryptoError::Decrypt)
     }
 
     /// Deterministic keyed hash for exact-match lookups (e.g. find all cases of one phone number)
     /// without decrypting: HMAC-SM3 under the index key, hex.
     pub fn blind_index(&self, normalized: &str) -> String {
-        let mut mac =
-            <Hmac<Sm3>>::new_from_slice(&self.index_key).unwrap_or_else(|_| unreachable_hmac());
+        let mut mac = <Hmac<Sm3>>::new_from_slice(&self.index_key).unwrap_or_else(|_| unreachable_hmac());
         mac.update(normalized.as_bytes());
         hex::encode(mac.finalize().into_bytes())
     }
@@ -110,10 +103,7 @@ mod tests {
     #[test]
     fn sm3_standard_vector() {
         // GB/T 32905 appendix A example 1: "abc".
-        assert_eq!(
-            sm3_hex(b"abc"),
-            "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
-        );
+        assert_eq!(sm3_hex(b"abc"), "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0");
     }
 
     #[test]

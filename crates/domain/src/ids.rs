@@ -16,11 +16,4 @@ macro_rules! int_id {
     )*};
 }
 
-int_id!(
-    UserId,
-    DepartmentId,
-    RoleId,
-    DictItemId,
-    PortalTileId,
-    EnforcementItemId
-);
+int_id!(UserId, DepartmentId, RoleId, DictItemId, PortalTileId, EnforcementItemId);

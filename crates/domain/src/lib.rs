@@ -3,6 +3,7 @@
 //! the audit hash chain and field-level encryption. No IO lives here.
 
 pub mod audit;
+pub mod clue;
 pub mod crypto;
 pub mod ids;
 pub mod page;
@@ -21,9 +22,6 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self {
-            field,
-            message: message.into(),
-        }
+        Self { field, message: message.into() }
     }
 }

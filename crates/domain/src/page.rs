@@ -18,10 +18,7 @@ impl PageRequest {
             return Err(FieldError::new("page", "页码必须从 1 开始"));
         }
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(FieldError::new(
-                "page_size",
-                format!("每页条数须在 1–{MAX_PAGE_SIZE} 之间"),
-            ));
+            return Err(FieldError::new("page_size", format!("每页条数须在 1–{MAX_PAGE_SIZE} 之间")));
         }
         Ok(Self { page, page_size })
     }
@@ -77,10 +74,7 @@ mod tests {
     #[test]
     fn page_request_bounds() {
         assert_eq!(PageRequest::new(None, None).map(|p| p.offset()), Ok(0));
-        assert_eq!(
-            PageRequest::new(Some(3), Some(10)).map(|p| p.offset()),
-            Ok(20)
-        );
+        assert_eq!(PageRequest::new(Some(3), Some(10)).map(|p| p.offset()), Ok(20));
         assert!(PageRequest::new(Some(0), None).is_err());
         assert!(PageRequest::new(None, Some(0)).is_err());
         assert!(PageRequest::new(None, Some(201)).is_err());
@@ -89,10 +83,7 @@ mod tests {
     #[test]
     fn sort_column_uses_allow_list() {
         let allowed = [("username", "u.username")];
-        assert_eq!(
-            sort_column(Some("username"), &allowed, "u.id"),
-            Ok("u.username")
-        );
+        assert_eq!(sort_column(Some("username"), &allowed, "u.id"), Ok("u.username"));
         assert_eq!(sort_column(None, &allowed, "u.id"), Ok("u.id"));
         assert!(sort_column(Some("1;drop table"), &allowed, "u.id").is_err());
         assert!(SortOrder::parse(Some("sideways")).is_err());

@@ -19,16 +19,12 @@ impl PermissionCode {
             !p.is_empty()
                 && p.len() <= 32
                 && p.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-                && p.bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
         };
         if parts.len() == 3 && parts.iter().all(part_ok) {
             Ok(Self(s.to_owned()))
         } else {
-            Err(FieldError::new(
-                "permissions",
-                format!("权限编码格式错误：{s}"),
-            ))
+            Err(FieldError::new("permissions", format!("权限编码格式错误：{s}")))
         }
     }
 
@@ -101,19 +97,11 @@ impl Duty {
 
 /// Check that a set of duties (from a role's permissions, or from all roles of a user) contains at
 /// most one administrator duty.
-pub fn check_separation_of_duties(
-    duties: impl IntoIterator<Item = Duty>,
-) -> Result<(), FieldError> {
-    let admin: BTreeSet<Duty> = duties
-        .into_iter()
-        .filter(|d| *d != Duty::Business)
-        .collect();
+pub fn check_separation_of_duties(duties: impl IntoIterator<Item = Duty>) -> Result<(), FieldError> {
+    let admin: BTreeSet<Duty> = duties.into_iter().filter(|d| *d != Duty::Business).collect();
     if admin.len() > 1 {
         let names: Vec<&str> = admin.iter().map(|d| d.label()).collect();
-        return Err(FieldError::new(
-            "permissions",
-            format!("三员分立：不能同时拥有{}的权限", names.join("、")),
-        ));
+        return Err(FieldError::new("permissions", format!("三员分立：不能同时拥有{}的权限", names.join("、"))));
     }
     Ok(())
 }
@@ -139,10 +127,7 @@ impl DataScope {
             "region" => Ok(Self::Region),
             "department" => Ok(Self::Department),
             "own" => Ok(Self::Own),
-            _ => Err(FieldError::new(
-                "data_scope",
-                "数据范围只能是 all、region、department 或 own",
-            )),
+            _ => Err(FieldError::new("data_scope", "数据范围只能是 all、region、department 或 own")),
         }
     }
 
@@ -168,19 +153,10 @@ mod tests {
     #[test]
     fn permission_codes() {
         assert!(PermissionCode::parse("platform:user:view").is_ok());
-        for bad in [
-            "platform:user",
-            "platform:user:view:x",
-            "Platform:user:view",
-            "a::b",
-            "a:b:c-d",
-        ] {
+        for bad in ["platform:user", "platform:user:view:x", "Platform:user:view", "a::b", "a:b:c-d"] {
             assert!(PermissionCode::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(
-            PermissionCode::parse("clue:case:view").map(|p| p.module().to_owned()),
-            Ok("clue".into())
-        );
+        assert_eq!(PermissionCode::parse("clue:case:view").map(|p| p.module().to_owned()), Ok("clue".into()));
     }
 
     #[test]
@@ -197,11 +173,7 @@ mod tests {
             (&[System, Audit, Business], false),
         ];
         for (duties, ok) in cases {
-            assert_eq!(
-                check_separation_of_duties(duties.iter().copied()).is_ok(),
-                *ok,
-                "{duties:?}"
-            );
+            assert_eq!(check_separation_of_duties(duties.iter().copied()).is_ok(), *ok, "{duties:?}");
         }
     }
 

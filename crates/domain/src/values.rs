@@ -12,17 +12,12 @@ impl Username {
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         let s = s.trim();
         let ok_len = (3..=32).contains(&s.chars().count());
-        let ok_chars = s
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        let ok_chars = s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
         let ok_start = s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         if ok_len && ok_chars && ok_start {
             Ok(Self(s.to_owned()))
         } else {
-            Err(FieldError::new(
-                "username",
-                "用户名须为 3–32 位字母、数字、下划线或点，且以字母或数字开头",
-            ))
+            Err(FieldError::new("username", "用户名须为 3–32 位字母、数字、下划线或点，且以字母或数字开头"))
         }
     }
 
@@ -79,10 +74,7 @@ impl Password {
             s.chars().any(|c| !c.is_ascii_alphanumeric()),
         ];
         if classes.iter().filter(|b| **b).count() < 3 {
-            return Err(FieldError::new(
-                field,
-                "密码须包含大写字母、小写字母、数字、符号中的至少三类",
-            ));
+            return Err(FieldError::new(field, "密码须包含大写字母、小写字母、数字、符号中的至少三类"));
         }
         if let Some(u) = username
             && !u.is_empty()
@@ -110,23 +102,13 @@ impl std::fmt::Debug for Phone {
 
 impl Phone {
     pub fn parse(s: &str) -> Result<Self, FieldError> {
-        let t: String = s
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+        let t: String = s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         let t = t.strip_prefix("+86").unwrap_or(&t).to_owned();
         let b = t.as_bytes();
-        if b.len() == 11
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1])
-            && b.iter().all(u8::is_ascii_digit)
-        {
+        if b.len() == 11 && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]) && b.iter().all(u8::is_ascii_digit) {
             Ok(Self(t))
         } else {
-            Err(FieldError::new(
-                "phone",
-                "手机号须为 11 位数字，以 13–19 开头",
-            ))
+            Err(FieldError::new("phone", "手机号须为 11 位数字，以 13–19 开头"))
         }
     }
 
@@ -160,11 +142,7 @@ impl IdNumber {
         }
         const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
         const C: &[u8; 11] = b"10X98765432";
-        let sum: u32 = b[..17]
-            .iter()
-            .zip(W)
-            .map(|(d, w)| u32::from(d - b'0') * w)
-            .sum();
+        let sum: u32 = b[..17].iter().zip(W).map(|(d, w)| u32::from(d - b'0') * w).sum();
         if C[(sum % 11) as usize] != b[17] {
             return Err(err());
         }
@@ -205,14 +183,9 @@ pub fn mask_name(s: &str) -> String {
 pub fn email(s: &str) -> Result<String, FieldError> {
     let t = s.trim();
     let ok = t.len() <= 128
-        && t.split_once('@')
-            .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
+        && t.split_once('@').is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !d.starts_with('.'))
         && !t.chars().any(|c| c.is_whitespace());
-    if ok {
-        Ok(t.to_owned())
-    } else {
-        Err(FieldError::new("email", "邮箱格式不正确"))
-    }
+    if ok { Ok(t.to_owned()) } else { Err(FieldError::new("email", "邮箱格式不正确")) }
 }
 
 /// Administrative division code: 6 digits (city/county) or 9 digits (township), GB/T 2260 + NBS.
@@ -223,14 +196,10 @@ pub struct RegionCode(String);
 impl RegionCode {
     pub fn parse(s: &str) -> Result<Self, FieldError> {
         let t = s.trim();
-        if (t.len() == 6 || t.len() == 9 || t.len() == 12) && t.bytes().all(|b| b.is_ascii_digit())
-        {
+        if (t.len() == 6 || t.len() == 9 || t.len() == 12) && t.bytes().all(|b| b.is_ascii_digit()) {
             Ok(Self(t.to_owned()))
         } else {
-            Err(FieldError::new(
-                "region_code",
-                "区划代码须为 6、9 或 12 位数字",
-            ))
+            Err(FieldError::new("region_code", "区划代码须为 6、9 或 12 位数字"))
         }
     }
 
@@ -257,15 +226,11 @@ pub fn code(field: &'static str, s: &str) -> Result<String, FieldError> {
     let t = s.trim();
     let ok = (2..=64).contains(&t.len())
         && t.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
-        && t.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        && t.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if ok {
         Ok(t.to_owned())
     } else {
-        Err(FieldError::new(
-            field,
-            "编码须为 2–64 位小写字母、数字或下划线，以字母开头",
-        ))
+        Err(FieldError::new(field, "编码须为 2–64 位小写字母、数字或下划线，以字母开头"))
     }
 }
 
@@ -286,22 +251,10 @@ mod tests {
     #[test]
     fn password_policy() {
         assert!(Password::parse("password", "Lishui@2026x", None).is_ok());
-        assert!(
-            Password::parse("password", "lishui2026xx", None).is_err(),
-            "two classes only"
-        );
-        assert!(
-            Password::parse("password", "Ab1!", None).is_err(),
-            "too short"
-        );
-        assert!(
-            Password::parse("password", "Zhangsan@2026", Some("zhangsan")).is_err(),
-            "contains user name"
-        );
-        assert_eq!(
-            format!("{:?}", Password::parse("p", "Lishui@2026x", None)),
-            "Ok(Password(***))"
-        );
+        assert!(Password::parse("password", "lishui2026xx", None).is_err(), "two classes only");
+        assert!(Password::parse("password", "Ab1!", None).is_err(), "too short");
+        assert!(Password::parse("password", "Zhangsan@2026", Some("zhangsan")).is_err(), "contains user name");
+        assert_eq!(format!("{:?}", Password::parse("p", "Lishui@2026x", None)), "Ok(Password(***))");
     }
 
     #[test]
@@ -365,10 +318,7 @@ mod generate_tests {
     fn generated_passwords_pass_the_policy() {
         for _ in 0..200 {
             let p = super::generate_password();
-            assert!(
-                super::Password::parse("p", &p, Some("sysadmin")).is_ok(),
-                "{p}"
-            );
+            assert!(super::Password::parse("p", &p, Some("sysadmin")).is_ok(), "{p}");
         }
     }
 }

@@ -32,9 +32,7 @@ impl Conn {
     async fn open(addr: &str) -> Conn {
         let s = TcpStream::connect(addr).await.unwrap();
         s.set_nodelay(true).unwrap();
-        Conn {
-            stream: BufReader::new(s),
-        }
+        Conn { stream: BufReader::new(s) }
     }
 
     /// One request; returns status, Set-Cookie and body.
@@ -45,28 +43,16 @@ impl Conn {
         headers: &[(&str, &str)],
         body: &str,
     ) -> (u16, Option<String>, String) {
-        let mut req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n",
-            body.len()
-        );
+        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n", body.len());
         for (k, v) in headers {
             req.push_str(&format!("{k}: {v}\r\n"));
         }
         req.push_str("\r\n");
         req.push_str(body);
-        self.stream
-            .get_mut()
-            .write_all(req.as_bytes())
-            .await
-            .unwrap();
+        self.stream.get_mut().write_all(req.as_bytes()).await.unwrap();
         let mut line = String::new();
         self.stream.read_line(&mut line).await.unwrap();
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .unwrap_or("0")
-            .parse()
-            .unwrap_or(0);
+        let status: u16 = line.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
         let (mut len, mut cookie) = (0usize, None);
         loop {
             line.clear();
@@ -78,9 +64,7 @@ impl Conn {
             let (k, v) = l.split_once(':').unwrap_or((l, ""));
             match k.to_ascii_lowercase().as_str() {
                 "content-length" => len = v.trim().parse().unwrap_or(0),
-                "set-cookie" => {
-                    cookie = Some(v.trim().split(';').next().unwrap_or_default().to_owned())
-                }
+                "set-cookie" => cookie = Some(v.trim().split(';').next().unwrap_or_default().to_owned()),
                 _ => {}
             }
         }
@@ -124,9 +108,7 @@ impl Drop for Server {
 
 fn xiezhi(dir: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_xiezhi"));
-    c.arg("--data-dir")
-        .arg(dir)
-        .env("XIEZHI__LOG__LEVEL", "warn");
+    c.arg("--data-dir").arg(dir).env("XIEZHI__LOG__LEVEL", "warn");
     if let Ok(url) = std::env::var("XIEZHI_BENCH_DATABASE_URL") {
         c.arg("--database-url").arg(url);
     }
@@ -139,17 +121,11 @@ async fn add_users(dir: &Path) {
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
     let (existing,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE username LIKE 'bench%'")
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE username LIKE 'bench%'").fetch_one(&pool).await.unwrap();
     if existing > 0 {
         return;
     }
-    let depts: Vec<(i64,)> = sqlx::query_as("SELECT id FROM departments ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let depts: Vec<(i64,)> = sqlx::query_as("SELECT id FROM departments ORDER BY id").fetch_all(&pool).await.unwrap();
     let mut tx = pool.begin().await.unwrap();
     for i in 0..EXTRA_USERS {
         sqlx::query(
@@ -174,39 +150,19 @@ async fn start() -> (Server, String, tempdir::TempDirGuard) {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let out = xiezhi(&dir).arg("seed-demo").output().unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let accounts: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
-    let password = accounts
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["username"] == "sysadmin")
-        .unwrap()["password"]
+    let password = accounts.as_array().unwrap().iter().find(|a| a["username"] == "sysadmin").unwrap()["password"]
         .as_str()
         .unwrap()
         .to_owned();
     add_users(&dir).await;
-    let mut child = xiezhi(&dir)
-        .args(["serve", "--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = xiezhi(&dir).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
     let first = lines.next().unwrap().unwrap();
-    let addr = first
-        .split("http://")
-        .nth(1)
-        .unwrap()
-        .split('/')
-        .next()
-        .unwrap()
-        .to_owned();
+    let addr = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
     (Server { child, addr }, password, tempdir::TempDirGuard(dir))
 }
 
@@ -234,9 +190,7 @@ async fn main() {
     let mut cookie = String::new();
     for _ in 0..40 {
         let t = Instant::now();
-        let (status, ck, _) = c
-            .request("POST", "/api/auth/login", &json, &login_body)
-            .await;
+        let (status, ck, _) = c.request("POST", "/api/auth/login", &json, &login_body).await;
         logins.push(t.elapsed());
         assert_eq!(status, 200);
         cookie = ck.unwrap();
@@ -256,9 +210,7 @@ async fn main() {
             let mut c = Conn::open(&addr).await;
             let mut n = 0u64;
             while Instant::now() < deadline {
-                let (status, _, _) = c
-                    .request("GET", path, &[("Cookie", cookie.as_str())], "")
-                    .await;
+                let (status, _, _) = c.request("GET", path, &[("Cookie", cookie.as_str())], "").await;
                 assert_eq!(status, 200);
                 n += 1;
             }
@@ -287,9 +239,7 @@ async fn main() {
             while i < n {
                 let due = start + interval * i as u32;
                 tokio::time::sleep_until(due.into()).await;
-                let (status, _, _) = c
-                    .request("GET", path, &[("Cookie", cookie.as_str())], "")
-                    .await;
+                let (status, _, _) = c.request("GET", path, &[("Cookie", cookie.as_str())], "").await;
                 assert_eq!(status, 200);
                 lat.push(due.elapsed());
                 i += per_conn;
@@ -305,24 +255,15 @@ async fn main() {
     let loaded_rss = rss_kib(pid);
     let _ = headers;
 
-    let backend = if std::env::var("XIEZHI_BENCH_DATABASE_URL").is_ok() {
-        "PostgreSQL"
-    } else {
-        "SQLite"
-    };
-    println!(
-        "\n| measure ({backend}, {} users, release build) | value |",
-        EXTRA_USERS + 8
-    );
+    let backend = if std::env::var("XIEZHI_BENCH_DATABASE_URL").is_ok() { "PostgreSQL" } else { "SQLite" };
+    println!("\n| measure ({backend}, {} users, release build) | value |", EXTRA_USERS + 8);
     println!("|---|---|");
     println!(
         "| login p50 / p99 (argon2id m=19456 KiB, t=2, p=1) | {} / {} |",
         ms(percentile(&logins, 0.5)),
         ms(percentile(&logins, 0.99))
     );
-    println!(
-        "| `GET /api/platform/users` (page of 20) max throughput, 16 connections | {max_rps:.0} req/s |"
-    );
+    println!("| `GET /api/platform/users` (page of 20) max throughput, 16 connections | {max_rps:.0} req/s |");
     println!(
         "| same at a fixed {FIXED_RATE} req/s for {} s: p50 / p99 / max | {} / {} / {} |",
         DURATION.as_secs(),

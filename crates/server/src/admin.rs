@@ -83,10 +83,7 @@ fn console_audit(action: &str, target_id: impl ToString, summary: String) -> New
 fn read_password(from_stdin: bool, username: &str) -> Result<(String, bool), AppError> {
     if from_stdin {
         let mut line = String::new();
-        std::io::stdin()
-            .lock()
-            .read_line(&mut line)
-            .map_err(|e| AppError::Other(e.to_string()))?;
+        std::io::stdin().lock().read_line(&mut line).map_err(|e| AppError::Other(e.to_string()))?;
         let p = line.trim_end_matches(['\r', '\n']).to_owned();
         Password::parse("password", &p, Some(username)).map_err(|e| AppError::Other(e.message))?;
         Ok((p, false))
@@ -103,9 +100,7 @@ async fn user_id(conn: &mut Conn, username: &str) -> Result<i64, AppError> {
 }
 
 async fn role_id(conn: &mut Conn, code: &str) -> Result<i64, AppError> {
-    role::find_by_code(conn, code)
-        .await?
-        .ok_or_else(|| AppError::Other(format!("no role with code {code}")))
+    role::find_by_code(conn, code).await?.ok_or_else(|| AppError::Other(format!("no role with code {code}")))
 }
 
 /// Check that a user's roles keep the three administrator duties apart.
@@ -114,8 +109,7 @@ async fn check_duties(conn: &mut Conn, role_ids: &[i64]) -> Result<(), AppError>
         .await?
         .into_iter()
         .filter_map(|(_, d)| xiezhi_domain::permission::Duty::parse(&d));
-    xiezhi_domain::permission::check_separation_of_duties(duties)
-        .map_err(|e| AppError::Other(e.message))
+    xiezhi_domain::permission::check_separation_of_duties(duties).map_err(|e| AppError::Other(e.message))
 }
 
 /// What a console- or seed-created user looks like.
@@ -131,14 +125,9 @@ pub struct ConsoleUser<'a> {
 
 /// Create a user, or update the existing one of that name (department, roles, password), in the
 /// caller's transaction. Returns the user id.
-pub async fn upsert_user(
-    state: &AppState,
-    conn: &mut Conn,
-    u: &ConsoleUser<'_>,
-) -> Result<i64, AppError> {
+pub async fn upsert_user(state: &AppState, conn: &mut Conn, u: &ConsoleUser<'_>) -> Result<i64, AppError> {
     let username = Username::parse(u.username).map_err(|e| AppError::Other(e.to_string()))?;
-    let display_name = display_text("display_name", u.display_name, 64)
-        .map_err(|e| AppError::Other(e.to_string()))?;
+    let display_name = display_text("display_name", u.display_name, 64).map_err(|e| AppError::Other(e.to_string()))?;
     let departments = department::list(conn).await?;
     let dept = departments
         .iter()
@@ -149,11 +138,7 @@ pub async fn upsert_user(
         role_ids.push(role_id(conn, r).await?);
     }
     check_duties(conn, &role_ids).await?;
-    let hash = state
-        .auth
-        .hash_password(u.password.to_owned())
-        .await
-        .map_err(|e| AppError::Other(e.to_string()))?;
+    let hash = state.auth.hash_password(u.password.to_owned()).await.map_err(|e| AppError::Other(e.to_string()))?;
     let phone = match u.phone {
         Some(p) => {
             let p = Phone::parse(p).map_err(|e| AppError::Other(e.to_string()))?;
@@ -207,21 +192,9 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
     let state = app::state(cfg, db.clone())?;
     let mut tx = db.begin().await?;
     match cmd {
-        AdminCommand::CreateUser {
-            username,
-            display_name,
-            department,
-            roles,
-            phone,
-            password_stdin,
-        } => {
-            if user::credentials_by_username(&mut tx, &username)
-                .await?
-                .is_some()
-            {
-                return Err(AppError::Other(format!(
-                    "user {username} already exists; use grant or reset-password"
-                )));
+        AdminCommand::CreateUser { username, display_name, department, roles, phone, password_stdin } => {
+            if user::credentials_by_username(&mut tx, &username).await?.is_some() {
+                return Err(AppError::Other(format!("user {username} already exists; use grant or reset-password")));
             }
             let (password, generated) = read_password(password_stdin, &username)?;
             let id = upsert_user(
@@ -240,11 +213,7 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
             .await?;
             audit::append(
                 &mut tx,
-                &console_audit(
-                    "user.create",
-                    id,
-                    format!("控制台创建用户 {username}，角色 {}", roles.join(",")),
-                ),
+                &console_audit("user.create", id, format!("控制台创建用户 {username}，角色 {}", roles.join(","))),
             )
             .await?;
             println!("created user {username} (id {id})");
@@ -252,26 +221,15 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
                 println!("password: {password}");
             }
         }
-        AdminCommand::ResetPassword {
-            username,
-            password_stdin,
-        } => {
+        AdminCommand::ResetPassword { username, password_stdin } => {
             let id = user_id(&mut tx, &username).await?;
             let (password, generated) = read_password(password_stdin, &username)?;
-            let hash = state
-                .auth
-                .hash_password(password.clone())
-                .await
-                .map_err(|e| AppError::Other(e.to_string()))?;
+            let hash = state.auth.hash_password(password.clone()).await.map_err(|e| AppError::Other(e.to_string()))?;
             user::set_password(&mut tx, id, &hash, xiezhi_api::now_ms()).await?;
             session::delete_for_users(&mut tx, &[id]).await?;
             audit::append(
                 &mut tx,
-                &console_audit(
-                    "user.reset_password",
-                    id,
-                    format!("控制台重置用户 {username} 的密码"),
-                ),
+                &console_audit("user.reset_password", id, format!("控制台重置用户 {username} 的密码")),
             )
             .await?;
             println!("password of {username} reset");
@@ -279,55 +237,30 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
                 println!("password: {password}");
             }
         }
-        AdminCommand::Grant {
-            username,
-            role: code,
-        } => {
+        AdminCommand::Grant { username, role: code } => {
             let id = user_id(&mut tx, &username).await?;
             let rid = role_id(&mut tx, &code).await?;
-            let mut ids: Vec<i64> = role::roles_of_users(&mut tx, &[id])
-                .await?
-                .into_iter()
-                .map(|r| r.id)
-                .collect();
+            let mut ids: Vec<i64> = role::roles_of_users(&mut tx, &[id]).await?.into_iter().map(|r| r.id).collect();
             if !ids.contains(&rid) {
                 ids.push(rid);
             }
             check_duties(&mut tx, &ids).await?;
             user::set_roles(&mut tx, id, &ids).await?;
             session::delete_for_users(&mut tx, &[id]).await?;
-            audit::append(
-                &mut tx,
-                &console_audit(
-                    "user.grant",
-                    id,
-                    format!("控制台授予用户 {username} 角色 {code}"),
-                ),
-            )
-            .await?;
+            audit::append(&mut tx, &console_audit("user.grant", id, format!("控制台授予用户 {username} 角色 {code}")))
+                .await?;
             println!("granted {code} to {username}");
         }
-        AdminCommand::Revoke {
-            username,
-            role: code,
-        } => {
+        AdminCommand::Revoke { username, role: code } => {
             let id = user_id(&mut tx, &username).await?;
             let rid = role_id(&mut tx, &code).await?;
-            let ids: Vec<i64> = role::roles_of_users(&mut tx, &[id])
-                .await?
-                .into_iter()
-                .map(|r| r.id)
-                .filter(|r| *r != rid)
-                .collect();
+            let ids: Vec<i64> =
+                role::roles_of_users(&mut tx, &[id]).await?.into_iter().map(|r| r.id).filter(|r| *r != rid).collect();
             user::set_roles(&mut tx, id, &ids).await?;
             session::delete_for_users(&mut tx, &[id]).await?;
             audit::append(
                 &mut tx,
-                &console_audit(
-                    "user.revoke",
-                    id,
-                    format!("控制台收回用户 {username} 的角色 {code}"),
-                ),
+                &console_audit("user.revoke", id, format!("控制台收回用户 {username} 的角色 {code}")),
             )
             .await?;
             println!("revoked {code} from {username}");
@@ -335,11 +268,7 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
         AdminCommand::Unlock { username } => {
             let id = user_id(&mut tx, &username).await?;
             user::unlock(&mut tx, id).await?;
-            audit::append(
-                &mut tx,
-                &console_audit("user.unlock", id, format!("控制台解锁用户 {username}")),
-            )
-            .await?;
+            audit::append(&mut tx, &console_audit("user.unlock", id, format!("控制台解锁用户 {username}"))).await?;
             println!("unlocked {username}");
         }
         AdminCommand::List => {
@@ -348,20 +277,9 @@ pub async fn run(cfg: &Config, cmd: AdminCommand) -> Result<(), AppError> {
                 let ids = role::user_ids_with_role(&mut tx, rid).await?;
                 let mut names = Vec::new();
                 for id in ids {
-                    names.push(
-                        user::get(&mut tx, id, &ScopeFilter::All)
-                            .await
-                            .map(|u| u.username)?,
-                    );
+                    names.push(user::get(&mut tx, id, &ScopeFilter::All).await.map(|u| u.username)?);
                 }
-                println!(
-                    "{code}: {}",
-                    if names.is_empty() {
-                        "(none)".to_owned()
-                    } else {
-                        names.join(", ")
-                    }
-                );
+                println!("{code}: {}", if names.is_empty() { "(none)".to_owned() } else { names.join(", ") });
             }
         }
     }

@@ -27,9 +27,7 @@ pub enum AppError {
 
 pub fn init_tracing(cfg: &Config) {
     let filter = EnvFilter::try_new(&cfg.log.level).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     if cfg.log.format == "json" {
         builder.json().init();
     } else {
@@ -39,12 +37,8 @@ pub fn init_tracing(cfg: &Config) {
 
 pub async fn connect(cfg: &Config) -> Result<Db, AppError> {
     if cfg.storage.database_url.is_empty() {
-        std::fs::create_dir_all(&cfg.storage.data_dir).map_err(|e| {
-            AppError::Other(format!(
-                "cannot create data dir {}: {e}",
-                cfg.storage.data_dir.display()
-            ))
-        })?;
+        std::fs::create_dir_all(&cfg.storage.data_dir)
+            .map_err(|e| AppError::Other(format!("cannot create data dir {}: {e}", cfg.storage.data_dir.display())))?;
     }
     let db = Db::connect(&DbOptions {
         url: cfg.database_url(),
@@ -71,10 +65,7 @@ pub async fn migrate(cfg: &Config) -> Result<Db, AppError> {
         )
         .await
         .map_err(|e| AppError::Other(format!("bundled boundaries: {e:?}")))?;
-        tracing::info!(
-            counties = n,
-            "loaded default county boundaries (demonstration data)"
-        );
+        tracing::info!(counties = n, "loaded default county boundaries (demonstration data)");
     }
     tx.commit().await.map_err(StorageError::from)?;
     Ok(db)
@@ -93,16 +84,12 @@ pub fn field_cipher(cfg: &Config) -> Result<FieldCipher, AppError> {
         };
         if !path.exists() {
             if !cfg.security.field_key_file.is_empty() {
-                return Err(AppError::Key(format!(
-                    "key file {} does not exist",
-                    path.display()
-                )));
+                return Err(AppError::Key(format!("key file {} does not exist", path.display())));
             }
             create_key_file(&path)?;
             tracing::warn!(path = %path.display(), "created a new field-encryption key; back it up together with the database");
         }
-        std::fs::read_to_string(&path)
-            .map_err(|e| AppError::Key(format!("cannot read {}: {e}", path.display())))?
+        std::fs::read_to_string(&path).map_err(|e| AppError::Key(format!("cannot read {}: {e}", path.display())))?
     };
     FieldCipher::from_hex(&hex).map_err(|e| AppError::Key(e.to_string()))
 }
@@ -110,8 +97,7 @@ pub fn field_cipher(cfg: &Config) -> Result<FieldCipher, AppError> {
 fn create_key_file(path: &std::path::Path) -> Result<(), AppError> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| AppError::Key(format!("cannot create {}: {e}", dir.display())))?;
+        std::fs::create_dir_all(dir).map_err(|e| AppError::Key(format!("cannot create {}: {e}", dir.display())))?;
     }
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -120,11 +106,8 @@ fn create_key_file(path: &std::path::Path) -> Result<(), AppError> {
         use std::os::unix::fs::OpenOptionsExt;
         opts.mode(0o600);
     }
-    let mut f = opts
-        .open(path)
-        .map_err(|e| AppError::Key(format!("cannot create {}: {e}", path.display())))?;
-    f.write_all(FieldCipher::generate_key_hex().as_bytes())
-        .map_err(|e| AppError::Key(e.to_string()))?;
+    let mut f = opts.open(path).map_err(|e| AppError::Key(format!("cannot create {}: {e}", path.display())))?;
+    f.write_all(FieldCipher::generate_key_hex().as_bytes()).map_err(|e| AppError::Key(e.to_string()))?;
     Ok(())
 }
 
@@ -173,14 +156,8 @@ pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
     let listener = tokio::net::TcpListener::bind(&cfg.server.listen)
         .await
         .map_err(|e| AppError::Other(format!("cannot listen on {}: {e}", cfg.server.listen)))?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| AppError::Other(e.to_string()))?;
-    let url = if cfg.server.public_url.is_empty() {
-        format!("http://{addr}/")
-    } else {
-        cfg.server.public_url.clone()
-    };
+    let addr = listener.local_addr().map_err(|e| AppError::Other(e.to_string()))?;
+    let url = if cfg.server.public_url.is_empty() { format!("http://{addr}/") } else { cfg.server.public_url.clone() };
     tracing::info!(%url, database = db.backend().as_str(), "xiezhi is serving");
     println!("獬豸 Xiezhi is serving at {url}  (API docs: {url}api/docs/)");
     let purge = tokio::spawn(purge_sessions(db.clone(), state.auth.idle_ms()));
@@ -200,9 +177,7 @@ async fn purge_sessions(db: Db, idle_ms: i64) {
     loop {
         tick.tick().await;
         if let Ok(mut c) = db.conn().await
-            && let Err(e) =
-                xiezhi_storage::platform::session::purge_idle(&mut c, xiezhi_api::now_ms(), idle_ms)
-                    .await
+            && let Err(e) = xiezhi_storage::platform::session::purge_idle(&mut c, xiezhi_api::now_ms(), idle_ms).await
         {
             tracing::warn!(error = %e, "session purge failed");
         }
@@ -241,10 +216,7 @@ pub async fn audit_verify(cfg: &Config) -> Result<ExitCode, AppError> {
             Ok(ExitCode::SUCCESS)
         }
         Some(seq) => {
-            println!(
-                "TAMPERED: first bad record seq {seq}: {}",
-                check.reason.unwrap_or_default()
-            );
+            println!("TAMPERED: first bad record seq {seq}: {}", check.reason.unwrap_or_default());
             Ok(ExitCode::from(1))
         }
     }

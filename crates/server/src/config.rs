@@ -38,10 +38,7 @@ impl std::fmt::Debug for Storage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Storage")
             .field("data_dir", &self.data_dir)
-            .field(
-                "database_url",
-                &xiezhi_storage::db::redact(&self.database_url),
-            )
+            .field("database_url", &xiezhi_storage::db::redact(&self.database_url))
             .field("max_connections", &self.max_connections)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
             .finish()
@@ -72,14 +69,7 @@ impl std::fmt::Debug for Security {
             .field("argon2_iterations", &self.argon2_iterations)
             .field("argon2_parallelism", &self.argon2_parallelism)
             .field("cookie_secure", &self.cookie_secure)
-            .field(
-                "field_key",
-                &if self.field_key.is_empty() {
-                    ""
-                } else {
-                    "<redacted>"
-                },
-            )
+            .field("field_key", &if self.field_key.is_empty() { "" } else { "<redacted>" })
             .field("field_key_file", &self.field_key_file)
             .finish()
     }
@@ -125,19 +115,13 @@ fn env_value(raw: &str) -> toml::Value {
 
 impl Config {
     /// Defaults, then `file`, then the `XIEZHI__` variables in `env`.
-    pub fn load(
-        file: Option<&Path>,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> Result<Config, ConfigError> {
-        let mut table: toml::Table = DEFAULTS
-            .parse()
-            .map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))?;
+    pub fn load(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Config, ConfigError> {
+        let mut table: toml::Table =
+            DEFAULTS.parse().map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))?;
         if let Some(f) = file {
-            let text =
-                std::fs::read_to_string(f).map_err(|e| ConfigError::Read(f.to_owned(), e))?;
-            let over: toml::Table = text.parse().map_err(|e: toml::de::Error| {
-                ConfigError::Parse(format!("{}: {e}", f.display()))
-            })?;
+            let text = std::fs::read_to_string(f).map_err(|e| ConfigError::Read(f.to_owned(), e))?;
+            let over: toml::Table =
+                text.parse().map_err(|e: toml::de::Error| ConfigError::Parse(format!("{}: {e}", f.display())))?;
             merge(&mut table, over);
         }
         for (k, v) in env {
@@ -156,9 +140,7 @@ impl Config {
             over.insert(section.clone(), toml::Value::Table(inner));
             merge(&mut table, over);
         }
-        table
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))
+        table.try_into().map_err(|e: toml::de::Error| ConfigError::Parse(e.to_string()))
     }
 
     /// The database URL: configured, or the SQLite file in the data directory.
@@ -179,11 +161,7 @@ mod tests {
 
     #[test]
     fn defaults_load_and_env_overrides() {
-        let c = Config::load(
-            None,
-            vec![("XIEZHI__SERVER__LISTEN".into(), "0.0.0.0:9000".into())],
-        )
-        .ok();
+        let c = Config::load(None, vec![("XIEZHI__SERVER__LISTEN".into(), "0.0.0.0:9000".into())]).ok();
         let c = c.as_ref();
         assert_eq!(c.map(|c| c.server.listen.as_str()), Some("0.0.0.0:9000"));
         assert_eq!(c.map(|c| c.security.lockout_threshold), Some(5));
@@ -202,17 +180,11 @@ mod tests {
             None,
             vec![
                 ("XIEZHI__SECURITY__FIELD_KEY".into(), "00".repeat(32)),
-                (
-                    "XIEZHI__STORAGE__DATABASE_URL".into(),
-                    "postgres://u:pw@h/db".into(),
-                ),
+                ("XIEZHI__STORAGE__DATABASE_URL".into(), "postgres://u:pw@h/db".into()),
             ],
         )
         .ok();
         let text = format!("{c:?}");
-        assert!(
-            !text.contains(&"00".repeat(32)) && !text.contains("pw@"),
-            "{text}"
-        );
+        assert!(!text.contains(&"00".repeat(32)) && !text.contains("pw@"), "{text}");
     }
 }

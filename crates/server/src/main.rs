@@ -77,10 +77,7 @@ fn main() -> ExitCode {
         cfg.server.listen = l.clone();
     }
     app::init_tracing(&cfg);
-    let rt = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let rt = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start runtime: {e}");
@@ -102,12 +99,8 @@ fn main() -> ExitCode {
                     Err(e) => Err(app::AppError::Other(e.to_string())),
                 }
             }
-            Command::Admin { command } => {
-                admin::run(&cfg, command).await.map(|_| ExitCode::SUCCESS)
-            }
-            Command::Audit {
-                command: AuditCommand::Verify,
-            } => app::audit_verify(&cfg).await,
+            Command::Admin { command } => admin::run(&cfg, command).await.map(|_| ExitCode::SUCCESS),
+            Command::Audit { command: AuditCommand::Verify } => app::audit_verify(&cfg).await,
         }
     });
     match result {

@@ -24,6 +24,7 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
             "platform:region:view",
             "platform:item:view",
             "platform:dict:view",
+            "clue:config:view",
         ],
     ),
     (
@@ -31,12 +32,7 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
         "县领导",
         "县（市、区）领导：查看本县域数据",
         "region",
-        &[
-            "platform:org:view",
-            "platform:user:view",
-            "platform:region:view",
-            "platform:item:view",
-        ],
+        &["platform:org:view", "platform:user:view", "platform:region:view", "platform:item:view", "clue:config:view"],
     ),
     (
         "dispatcher",
@@ -48,6 +44,8 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
             "platform:user:view",
             "platform:region:view",
             "platform:item:view",
+            "clue:config:view",
+            "clue:config:edit",
         ],
     ),
     (
@@ -57,73 +55,19 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
         "department",
         &["platform:region:view", "platform:item:view"],
     ),
-    (
-        "township_officer",
-        "乡镇执法队员",
-        "乡镇（街道）综合行政执法队队员",
-        "department",
-        &["platform:region:view"],
-    ),
+    ("township_officer", "乡镇执法队员", "乡镇（街道）综合行政执法队队员", "department", &["platform:region:view"]),
 ];
 
 /// Demo accounts: (username, name, department, role, phone).
 const ACCOUNTS: &[(&str, &str, &str, &str, &str)] = &[
-    (
-        "cityleader",
-        "陈建华",
-        "丽水市综合行政执法局",
-        "city_leader",
-        "13905781001",
-    ),
-    (
-        "countyleader",
-        "叶志强",
-        "莲都区综合行政执法局",
-        "county_leader",
-        "13905781002",
-    ),
-    (
-        "dispatcher",
-        "吴丽娟",
-        "丽水市综合行政执法局智慧城管指挥中心",
-        "dispatcher",
-        "13905781003",
-    ),
-    (
-        "handler",
-        "周海涛",
-        "丽水市市场监督管理局",
-        "handler",
-        "13905781004",
-    ),
-    (
-        "township",
-        "蓝晓峰",
-        "紫金街道综合行政执法队",
-        "township_officer",
-        "13905781005",
-    ),
-    (
-        "sysadmin",
-        "刘伟",
-        "丽水市综合行政执法局办公室",
-        "sys_admin",
-        "13905781006",
-    ),
-    (
-        "secadmin",
-        "王敏",
-        "丽水市综合行政执法局政策法规科",
-        "security_admin",
-        "13905781007",
-    ),
-    (
-        "auditadmin",
-        "张丽",
-        "丽水市综合行政执法局执法监督科",
-        "audit_admin",
-        "13905781008",
-    ),
+    ("cityleader", "陈建华", "丽水市综合行政执法局", "city_leader", "13905781001"),
+    ("countyleader", "叶志强", "莲都区综合行政执法局", "county_leader", "13905781002"),
+    ("dispatcher", "吴丽娟", "丽水市综合行政执法局智慧城管指挥中心", "dispatcher", "13905781003"),
+    ("handler", "周海涛", "丽水市市场监督管理局", "handler", "13905781004"),
+    ("township", "蓝晓峰", "紫金街道综合行政执法队", "township_officer", "13905781005"),
+    ("sysadmin", "刘伟", "丽水市综合行政执法局办公室", "sys_admin", "13905781006"),
+    ("secadmin", "王敏", "丽水市综合行政执法局政策法规科", "security_admin", "13905781007"),
+    ("auditadmin", "张丽", "丽水市综合行政执法局执法监督科", "audit_admin", "13905781008"),
 ];
 
 #[derive(Debug, Serialize)]
@@ -141,22 +85,23 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
     let now = xiezhi_api::now_ms();
     for (code, name, description, scope, perms) in ROLES {
-        if role::find_by_code(&mut tx, code).await?.is_none() {
-            let id = role::insert(
-                &mut tx,
-                &role::RoleWrite {
-                    code: (*code).into(),
-                    name: (*name).into(),
-                    description: (*description).into(),
-                    data_scope: (*scope).into(),
-                },
-                now,
-            )
-            .await?;
-            let perms: Vec<String> = perms.iter().map(|p| (*p).to_owned()).collect();
-            role::set_permissions(&mut tx, id, &perms).await?;
-        }
+        let w = role::RoleWrite {
+            code: (*code).into(),
+            name: (*name).into(),
+            description: (*description).into(),
+            data_scope: (*scope).into(),
+        };
+        let id = match role::find_by_code(&mut tx, code).await? {
+            Some(id) => {
+                role::update(&mut tx, id, &w, now).await?;
+                id
+            }
+            None => role::insert(&mut tx, &w, now).await?,
+        };
+        let perms: Vec<String> = perms.iter().map(|p| (*p).to_owned()).collect();
+        role::set_permissions(&mut tx, id, &perms).await?;
     }
+    let responsibilities = seed_responsibilities(&mut tx, now).await?;
     let mut accounts = Vec::new();
     for (i, (username, name, dept, role_code, phone)) in ACCOUNTS.iter().enumerate() {
         let password = generate_password();
@@ -174,15 +119,11 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
             },
         )
         .await?;
-        let role_name = ROLES
-            .iter()
-            .find(|r| r.0 == *role_code)
-            .map(|r| r.1)
-            .unwrap_or(match *role_code {
-                "sys_admin" => "系统管理员",
-                "security_admin" => "安全管理员",
-                _ => "审计管理员",
-            });
+        let role_name = ROLES.iter().find(|r| r.0 == *role_code).map(|r| r.1).unwrap_or(match *role_code {
+            "sys_admin" => "系统管理员",
+            "security_admin" => "安全管理员",
+            _ => "审计管理员",
+        });
         accounts.push(DemoAccount {
             username: (*username).into(),
             password,
@@ -203,9 +144,10 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
             target_id: String::new(),
             outcome: "success",
             summary: format!(
-                "载入演示数据：{} 个角色，{} 个演示账号（密码已重新生成）",
+                "载入演示数据：{} 个角色，{} 个演示账号（密码已重新生成），{} 条权责清单",
                 ROLES.len(),
-                accounts.len()
+                accounts.len(),
+                responsibilities
             ),
             changes: None,
         },
@@ -213,20 +155,68 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
     .await?;
     tx.commit().await.map_err(StorageError::from)?;
     let path = cfg.storage.data_dir.join("demo-accounts.json");
-    if let Err(e) = std::fs::create_dir_all(&cfg.storage.data_dir).and_then(|_| {
-        std::fs::write(
-            &path,
-            serde_json::to_vec_pretty(&accounts).unwrap_or_default(),
-        )
-    }) {
+    if let Err(e) = std::fs::create_dir_all(&cfg.storage.data_dir)
+        .and_then(|_| std::fs::write(&path, serde_json::to_vec_pretty(&accounts).unwrap_or_default()))
+    {
         tracing::warn!(error = %e, "cannot write {}", path.display());
     }
     println!("演示账号 / demo accounts (also in {}):", path.display());
     for a in &accounts {
-        println!(
-            "  {:<13} {:<18} {}（{}，{}）",
-            a.username, a.password, a.display_name, a.role, a.department
-        );
+        println!("  {:<13} {:<18} {}（{}，{}）", a.username, a.password, a.display_name, a.role, a.department);
     }
     Ok(())
+}
+
+/// County department responsible for each major category, and the time limit in hours.
+/// `{county}` is the county's name, `{short}` its short name (for the ecology bureau's branches).
+const RESPONSIBLE: &[(&str, &str, i64)] = &[
+    ("C01", "{county}住房和城乡建设局", 72),
+    ("C02", "{county}交通运输局", 72),
+    ("C03", "{county}综合行政执法局", 48),
+    ("C04", "{county}住房和城乡建设局", 120),
+    ("C05", "{county}住房和城乡建设局", 120),
+    ("C06", "{county}综合行政执法局", 72),
+    ("E01", "{county}综合行政执法局", 24),
+    ("E02", "{county}综合行政执法局", 24),
+    ("E03", "{county}住房和城乡建设局", 48),
+    ("E04", "{county}应急管理局", 4),
+    ("E05", "{county}综合行政执法局", 4),
+    ("E06", "{county}综合行政执法局", 24),
+    ("Z01", "{county}综合行政执法局", 168),
+    ("Z02", "丽水市生态环境局{short}分局", 72),
+    ("Z03", "{county}市场监督管理局", 72),
+    ("Z04", "{county}交通运输局", 48),
+];
+
+/// Demo responsibility list: every minor category in every county goes to the county department of
+/// its major category. Existing rules are updated, so running it again is safe.
+async fn seed_responsibilities(tx: &mut xiezhi_storage::Conn, now: i64) -> Result<usize, AppError> {
+    use xiezhi_storage::clue::config as clue;
+    use xiezhi_storage::platform::{department, region};
+    let departments = department::list(tx).await?;
+    let regions = region::list(tx).await?;
+    let (categories, _) = clue::categories(tx).await?;
+    let mut n = 0;
+    for county in regions.iter().filter(|r| r.level == "county" && r.official == 1) {
+        let short: String = county.name.trim_end_matches("畲族自治县").chars().take(2).collect();
+        for (major, pattern, hours) in RESPONSIBLE {
+            let name = pattern.replace("{county}", &county.name).replace("{short}", &short);
+            let Some(dept) = departments.iter().find(|d| d.name == name) else { continue };
+            let Some(major_id) = categories.iter().find(|c| c.code == *major).map(|c| c.id) else { continue };
+            for minor in categories.iter().filter(|c| c.parent_id == Some(major_id)) {
+                let w = clue::ResponsibilityWrite {
+                    category_id: minor.id,
+                    region_code: county.code.clone(),
+                    department_id: dept.id,
+                    tier: "county".into(),
+                    time_limit_hours: *hours,
+                    note: String::new(),
+                    enabled: true,
+                };
+                clue::upsert_responsibility(tx, &w, now).await?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
 }

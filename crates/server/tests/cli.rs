@@ -40,22 +40,9 @@ fn serve_refuses_to_start_without_an_administrator() {
 fn seed_demo_prints_one_account_per_role_and_writes_them_down() {
     let dir = temp_dir();
     let out = run(&dir, &["seed-demo"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    for u in [
-        "cityleader",
-        "countyleader",
-        "dispatcher",
-        "handler",
-        "township",
-        "sysadmin",
-        "secadmin",
-        "auditadmin",
-    ] {
+    for u in ["cityleader", "countyleader", "dispatcher", "handler", "township", "sysadmin", "secadmin", "auditadmin"] {
         assert!(text.contains(u), "{u} missing from {text}");
     }
     let accounts: serde_json::Value =
@@ -74,31 +61,17 @@ async fn audit_verify_reports_a_row_changed_directly_in_the_database_file() {
     let dir = temp_dir();
     assert!(run(&dir, &["seed-demo"]).status.success());
     let ok = run(&dir, &["audit", "verify"]);
-    assert_eq!(
-        ok.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&ok.stdout)
-    );
+    assert_eq!(ok.status.code(), Some(0), "{}", String::from_utf8_lossy(&ok.stdout));
     // Edit the file behind the application's back, as an attacker with file access would.
     let url = format!("sqlite://{}", dir.join("xiezhi.db").display());
     let pool = sqlx::SqlitePool::connect(&url).await.unwrap();
-    sqlx::query("DROP TRIGGER audit_log_no_update")
-        .execute(&pool)
-        .await
-        .unwrap();
-    sqlx::query("UPDATE audit_log SET actor_name = 'nobody' WHERE seq = 1")
-        .execute(&pool)
-        .await
-        .unwrap();
+    sqlx::query("DROP TRIGGER audit_log_no_update").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE audit_log SET actor_name = 'nobody' WHERE seq = 1").execute(&pool).await.unwrap();
     pool.close().await;
     let bad = run(&dir, &["audit", "verify"]);
     assert_eq!(bad.status.code(), Some(1));
     let text = String::from_utf8_lossy(&bad.stdout);
-    assert!(
-        text.contains("TAMPERED") && text.contains("seq 1"),
-        "{text}"
-    );
+    assert!(text.contains("TAMPERED") && text.contains("seq 1"), "{text}");
 }
 
 #[test]
@@ -119,23 +92,9 @@ fn admin_console_creates_administrators_and_keeps_duties_apart() {
             "sys_admin",
         ],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("password: "));
-    let clash = run(
-        &dir,
-        &[
-            "admin",
-            "grant",
-            "--username",
-            "root1",
-            "--role",
-            "audit_admin",
-        ],
-    );
+    let clash = run(&dir, &["admin", "grant", "--username", "root1", "--role", "audit_admin"]);
     assert!(!clash.status.success());
     assert!(String::from_utf8_lossy(&clash.stderr).contains("三员分立"));
     let list = run(&dir, &["admin", "list"]);

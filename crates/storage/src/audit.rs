@@ -60,16 +60,11 @@ impl AuditRow {
 /// Append one entry inside the caller's transaction. Updating the chain head first serialises
 /// concurrent appenders (row lock on PostgreSQL, the write lock on SQLite).
 pub async fn append(conn: &mut Conn, e: &NewAudit) -> StorageResult<i64> {
-    let (seq, prev): (i64, String) = sqlx::query_as(
-        "UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash",
-    )
-    .fetch_one(&mut *conn)
-    .await?;
-    let changes = e
-        .changes
-        .as_ref()
-        .map(|c| c.to_string())
-        .unwrap_or_default();
+    let (seq, prev): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash")
+            .fetch_one(&mut *conn)
+            .await?;
+    let changes = e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default();
     let rec = AuditRecord {
         seq,
         occurred_at: e.occurred_at,
@@ -102,10 +97,7 @@ pub async fn append(conn: &mut Conn, e: &NewAudit) -> StorageResult<i64> {
     .bind(&hash)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1")
-        .bind(&hash)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
     Ok(seq)
 }
 
@@ -124,16 +116,10 @@ fn where_of(backend: Backend, f: &AuditFilter) -> Where {
     let like = dialect::like_ci(backend);
     let mut w = Where::new();
     if let Some(a) = &f.actor {
-        w.and(
-            &format!("actor_name {like} {{}} ESCAPE '\\'"),
-            Bind::Text(dialect::like_pattern(a)),
-        );
+        w.and(&format!("actor_name {like} {{}} ESCAPE '\\'"), Bind::Text(dialect::like_pattern(a)));
     }
     if let Some(a) = &f.action {
-        w.and(
-            &format!("action {like} {{}} ESCAPE '\\'"),
-            Bind::Text(dialect::like_pattern(a)),
-        );
+        w.and(&format!("action {like} {{}} ESCAPE '\\'"), Bind::Text(dialect::like_pattern(a)));
     }
     if let Some(t) = &f.target_type {
         w.and("target_type = {}", Bind::Text(t.clone()));
@@ -159,10 +145,7 @@ fn where_of(backend: Backend, f: &AuditFilter) -> Where {
 pub async fn count(conn: &mut Conn, backend: Backend, f: &AuditFilter) -> StorageResult<i64> {
     let w = where_of(backend, f);
     let sql = format!("SELECT COUNT(*) FROM audit_log{}", w.sql());
-    let (n,): (i64,) = w
-        .apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_one(&mut *conn)
-        .await?;
+    let (n,): (i64,) = w.apply_as(sqlx::query_as(dynamic(sql))).fetch_one(&mut *conn).await?;
     Ok(n)
 }
 
@@ -177,27 +160,19 @@ pub async fn list(
     let mut w = where_of(backend, f);
     let l = w.push_bind(Bind::I64(limit));
     let o = w.push_bind(Bind::I64(offset));
-    let sql = format!(
-        "SELECT * FROM audit_log{} ORDER BY seq DESC LIMIT {l} OFFSET {o}",
-        w.sql()
-    );
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_all(&mut *conn)
-        .await?)
+    let sql = format!("SELECT * FROM audit_log{} ORDER BY seq DESC LIMIT {l} OFFSET {o}", w.sql());
+    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
 }
 
 /// Walk the whole chain in `seq` order and compare with the head.
 pub async fn verify(conn: &mut Conn) -> StorageResult<ChainCheck> {
     let (head_seq, head_hash): (i64, String) =
-        sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1")
-            .fetch_one(&mut *conn)
-            .await?;
+        sqlx::query_as("SELECT last_seq, last_hash FROM audit_head WHERE id = 1").fetch_one(&mut *conn).await?;
     let mut v = ChainVerifier::default();
     {
-        let mut rows =
-            sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_log WHERE seq <= $1 ORDER BY seq")
-                .bind(head_seq)
-                .fetch(&mut *conn);
+        let mut rows = sqlx::query_as::<_, AuditRow>("SELECT * FROM audit_log WHERE seq <= $1 ORDER BY seq")
+            .bind(head_seq)
+            .fetch(&mut *conn);
         while let Some(row) = rows.try_next().await? {
             if !v.feed(&row.record(), &row.hash) {
                 break;

@@ -56,17 +56,13 @@ pub struct Db {
 impl Db {
     pub async fn connect(opts: &DbOptions) -> StorageResult<Db> {
         install_default_drivers();
-        let backend =
-            if opts.url.starts_with("postgres://") || opts.url.starts_with("postgresql://") {
-                Backend::Postgres
-            } else if opts.url.starts_with("sqlite:") {
-                Backend::Sqlite
-            } else {
-                return Err(StorageError::Corrupt(format!(
-                    "unsupported database URL scheme: {}",
-                    redact(&opts.url)
-                )));
-            };
+        let backend = if opts.url.starts_with("postgres://") || opts.url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else if opts.url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            return Err(StorageError::Corrupt(format!("unsupported database URL scheme: {}", redact(&opts.url))));
+        };
         let connect = AnyConnectOptions::from_str(&opts.url)?
             .log_statements(tracing::log::LevelFilter::Trace)
             .log_slow_statements(tracing::log::LevelFilter::Warn, Duration::from_millis(500));
@@ -99,10 +95,7 @@ impl Db {
         if backend == Backend::Sqlite {
             let version = db.sqlite_version().await?;
             if !dialect::sqlite_version_ok(&version) {
-                return Err(StorageError::SqliteVersion {
-                    found: version,
-                    required: dialect::MIN_SQLITE,
-                });
+                return Err(StorageError::SqliteVersion { found: version, required: dialect::MIN_SQLITE });
             }
         }
         Ok(db)
@@ -117,9 +110,7 @@ impl Db {
     }
 
     pub async fn sqlite_version(&self) -> StorageResult<String> {
-        let v: (String,) = sqlx::query_as("SELECT sqlite_version()")
-            .fetch_one(&self.pool)
-            .await?;
+        let v: (String,) = sqlx::query_as("SELECT sqlite_version()").fetch_one(&self.pool).await?;
         Ok(v.0)
     }
 
@@ -136,10 +127,7 @@ impl Db {
 
     /// Open a write transaction. Commit with `tx.commit().await`; dropping it rolls back.
     pub async fn begin(&self) -> StorageResult<Tx> {
-        Ok(self
-            .pool
-            .begin_with(dialect::begin_write(self.backend))
-            .await?)
+        Ok(self.pool.begin_with(dialect::begin_write(self.backend)).await?)
     }
 
     /// Cheap liveness probe.
@@ -170,10 +158,7 @@ pub fn redact(url: &str) -> String {
 mod tests {
     #[test]
     fn redacts_password() {
-        assert_eq!(
-            super::redact("postgres://x:secret@h:5432/db"),
-            "postgres://x:***@h:5432/db"
-        );
+        assert_eq!(super::redact("postgres://x:secret@h:5432/db"), "postgres://x:***@h:5432/db");
         assert_eq!(super::redact("sqlite:///a/b.db"), "sqlite:///a/b.db");
     }
 }

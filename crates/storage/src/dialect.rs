@@ -67,9 +67,7 @@ pub fn violation(err: &dyn DatabaseError) -> Option<Violation> {
         None => {
             // SQLite: "UNIQUE constraint failed: users.username", "CHECK constraint failed: x".
             let msg = err.message();
-            msg.split_once("failed: ")
-                .map(|(_, rest)| rest.trim().to_owned())
-                .unwrap_or_default()
+            msg.split_once("failed: ").map(|(_, rest)| rest.trim().to_owned()).unwrap_or_default()
         }
     };
     Some(Violation { kind, name })

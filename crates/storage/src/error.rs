@@ -17,10 +17,7 @@ pub enum StorageError {
     #[error("invalid value for {field}")]
     Check { field: &'static str },
     #[error("unsupported SQLite version {found}; at least {required} is required")]
-    SqliteVersion {
-        found: String,
-        required: &'static str,
-    },
+    SqliteVersion { found: String, required: &'static str },
     #[error("corrupt data: {0}")]
     Corrupt(String),
     #[error(transparent)]
@@ -38,53 +35,36 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("roles_name_key", "roles.name", "name"),
     ("departments_name_key", "departments.name", "name"),
     ("dict_types_pkey", "dict_types.code", "code"),
-    (
-        "dict_items_value_key",
-        "dict_items.dict_code, dict_items.value",
-        "value",
-    ),
+    ("dict_items_value_key", "dict_items.dict_code, dict_items.value", "value"),
     ("portal_tiles_name_key", "portal_tiles.name", "name"),
+    ("enforcement_items_code_key", "enforcement_items.code", "code"),
+    ("portal_tiles_required_permission_fkey", "portal_tiles.required_permission", "required_permission"),
+    ("departments_region_code_fkey", "departments.region_code", "region_code"),
+    ("departments_parent_id_fkey", "departments.parent_id", "parent_id"),
+    ("users_department_id_fkey", "users.department_id", "department_id"),
+    ("role_permissions_permission_code_fkey", "role_permissions.permission_code", "permissions"),
+    ("user_roles_role_id_fkey", "user_roles.role_id", "role_ids"),
+    ("categories_code_key", "categories.code", "code"),
+    ("case_types_code_key", "case_types.code", "code"),
+    ("case_types_name_key", "case_types.name", "name"),
+    ("severities_code_key", "severities.code", "code"),
+    ("severities_name_key", "severities.name", "name"),
+    ("numbering_rules_name_key", "numbering_rules.name", "name"),
     (
-        "enforcement_items_code_key",
-        "enforcement_items.code",
-        "code",
-    ),
-    (
-        "portal_tiles_required_permission_fkey",
-        "portal_tiles.required_permission",
-        "required_permission",
-    ),
-    (
-        "departments_region_code_fkey",
-        "departments.region_code",
+        "responsibility_rules_scope_key",
+        "responsibility_rules.category_id, responsibility_rules.region_code",
         "region_code",
     ),
-    (
-        "departments_parent_id_fkey",
-        "departments.parent_id",
-        "parent_id",
-    ),
-    (
-        "users_department_id_fkey",
-        "users.department_id",
-        "department_id",
-    ),
-    (
-        "role_permissions_permission_code_fkey",
-        "role_permissions.permission_code",
-        "permissions",
-    ),
-    ("user_roles_role_id_fkey", "user_roles.role_id", "role_ids"),
+    ("dedup_settings_category_key", "dedup_settings.category_id", "category_id"),
+    ("responsibility_rules_category_id_fkey", "responsibility_rules.category_id", "category_id"),
+    ("responsibility_rules_department_id_fkey", "responsibility_rules.department_id", "department_id"),
+    ("responsibility_rules_region_code_fkey", "responsibility_rules.region_code", "region_code"),
 ];
 
 fn field_for(name: &str) -> &'static str {
     CONSTRAINTS
         .iter()
-        .find(|(pg, lite, _)| {
-            *pg == name
-                || *lite == name
-                || name.ends_with(&format!("CHECK constraint failed: {pg}"))
-        })
+        .find(|(pg, lite, _)| *pg == name || *lite == name || name.ends_with(&format!("CHECK constraint failed: {pg}")))
         .map(|(_, _, f)| *f)
         .unwrap_or("record")
 }
@@ -99,9 +79,7 @@ impl From<sqlx::Error> for StorageError {
                     match v.kind {
                         ViolationKind::Unique => StorageError::Duplicate { field },
                         ViolationKind::ForeignKey => StorageError::Reference { field },
-                        ViolationKind::Check | ViolationKind::NotNull => {
-                            StorageError::Check { field }
-                        }
+                        ViolationKind::Check | ViolationKind::NotNull => StorageError::Check { field },
                     }
                 }
                 None => StorageError::Sqlx(e),

@@ -6,6 +6,7 @@
 //! `&mut Conn` that is either a pooled connection or an open transaction.
 
 pub mod audit;
+pub mod clue;
 pub mod db;
 pub mod dialect;
 pub mod error;

@@ -42,11 +42,7 @@ impl Where {
     }
 
     pub fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!(" WHERE {}", self.clauses.join(" AND "))
-        }
+        if self.clauses.is_empty() { String::new() } else { format!(" WHERE {}", self.clauses.join(" AND ")) }
     }
 
     pub fn binds(&self) -> &[Bind] {
@@ -67,10 +63,7 @@ impl Where {
         q
     }
 
-    pub fn apply_as<'q, O>(
-        &self,
-        mut q: QueryAs<'q, Any, O, AnyArguments>,
-    ) -> QueryAs<'q, Any, O, AnyArguments>
+    pub fn apply_as<'q, O>(&self, mut q: QueryAs<'q, Any, O, AnyArguments>) -> QueryAs<'q, Any, O, AnyArguments>
     where
         O: for<'r> FromRow<'r, sqlx::any::AnyRow>,
     {

@@ -9,11 +9,7 @@ use std::collections::BTreeSet;
 use xiezhi_storage::{Backend, Db, DbOptions, StorageError};
 
 fn names(backend: Backend) -> Vec<String> {
-    backend
-        .migrator()
-        .iter()
-        .map(|m| format!("{}_{}", m.version, m.description))
-        .collect()
+    backend.migrator().iter().map(|m| format!("{}_{}", m.version, m.description)).collect()
 }
 
 #[test]
@@ -23,10 +19,7 @@ fn both_backends_have_the_same_migration_files() {
 }
 
 async fn sqlite() -> Db {
-    let path = std::env::temp_dir().join(format!(
-        "xz_mig_{}.db",
-        hex::encode(rand::random::<[u8; 6]>())
-    ));
+    let path = std::env::temp_dir().join(format!("xz_mig_{}.db", hex::encode(rand::random::<[u8; 6]>())));
     let db = Db::connect(&DbOptions {
         url: format!("sqlite://{}?mode=rwc", path.display()),
         max_connections: 2,
@@ -39,19 +32,19 @@ async fn sqlite() -> Db {
 }
 
 async fn sqlite_columns(db: &Db) -> BTreeSet<(String, String)> {
-    let tables: Vec<(String,)> =
-        sqlx::query_as("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'")
-            .fetch_all(db.pool())
-            .await
-            .unwrap();
+    let tables: Vec<(String,)> = sqlx::query_as(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_sqlx%'",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
     let mut out = BTreeSet::new();
     for (t,) in tables {
-        let cols: Vec<(String,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT name FROM pragma_table_info('{t}')"
-        )))
-        .fetch_all(db.pool())
-        .await
-        .unwrap();
+        let cols: Vec<(String,)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT name FROM pragma_table_info('{t}')")))
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
         for (c,) in cols {
             out.insert((t.clone(), c));
         }
@@ -64,14 +57,8 @@ async fn migrating_twice_is_a_no_op_and_sqlite_is_new_enough() {
     let db = sqlite().await;
     db.migrate().await.unwrap();
     let v = db.sqlite_version().await.unwrap();
-    assert!(
-        xiezhi_storage::dialect::sqlite_version_ok(&v),
-        "bundled SQLite {v}"
-    );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM regions")
-        .fetch_one(db.pool())
-        .await
-        .unwrap();
+    assert!(xiezhi_storage::dialect::sqlite_version_ok(&v), "bundled SQLite {v}");
+    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM regions").fetch_one(db.pool()).await.unwrap();
     assert_eq!(n, 1 + 10 + 173);
 }
 
@@ -85,17 +72,10 @@ async fn postgres_schema_matches_sqlite_schema() {
     }
     let lite = sqlite_columns(&sqlite().await).await;
     let name = format!("xz_mig_{}", hex::encode(rand::random::<[u8; 6]>()));
-    let a = Db::connect(&DbOptions {
-        url: admin.clone(),
-        max_connections: 1,
-        sqlite_synchronous: "normal".into(),
-    })
-    .await
-    .unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(a.pool())
+    let a = Db::connect(&DbOptions { url: admin.clone(), max_connections: 1, sqlite_synchronous: "normal".into() })
         .await
         .unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(a.pool()).await.unwrap();
     let base = admin.rsplit_once('/').unwrap().0;
     let pg = Db::connect(&DbOptions {
         url: format!("{base}/{name}"),
@@ -120,17 +100,11 @@ async fn constraint_violations_name_the_field_on_every_backend() {
     let db = match std::env::var("XIEZHI_TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("xz_mig_{}", hex::encode(rand::random::<[u8; 6]>()));
-            let a = Db::connect(&DbOptions {
-                url: admin.clone(),
-                max_connections: 1,
-                sqlite_synchronous: "normal".into(),
-            })
-            .await
-            .unwrap();
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-                .execute(a.pool())
-                .await
-                .unwrap();
+            let a =
+                Db::connect(&DbOptions { url: admin.clone(), max_connections: 1, sqlite_synchronous: "normal".into() })
+                    .await
+                    .unwrap();
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(a.pool()).await.unwrap();
             let base = admin.rsplit_once('/').unwrap().0;
             let db = Db::connect(&DbOptions {
                 url: format!("{base}/{name}"),
@@ -151,13 +125,8 @@ async fn constraint_violations_name_the_field_on_every_backend() {
         description: String::new(),
         data_scope: "all".into(),
     };
-    let e = xiezhi_storage::platform::role::insert(&mut tx, &r, 1)
-        .await
-        .unwrap_err();
-    assert!(
-        matches!(e, StorageError::Duplicate { field: "code" }),
-        "{e:?}"
-    );
+    let e = xiezhi_storage::platform::role::insert(&mut tx, &r, 1).await.unwrap_err();
+    assert!(matches!(e, StorageError::Duplicate { field: "code" }), "{e:?}");
     drop(tx);
     let mut tx = db.begin().await.unwrap();
     let d = xiezhi_storage::platform::department::DepartmentWrite {
@@ -168,8 +137,6 @@ async fn constraint_violations_name_the_field_on_every_backend() {
         sort_order: 0,
         enabled: true,
     };
-    let e = xiezhi_storage::platform::department::insert(&mut tx, &d, 1)
-        .await
-        .unwrap_err();
+    let e = xiezhi_storage::platform::department::insert(&mut tx, &d, 1).await.unwrap_err();
     assert!(matches!(e, StorageError::Reference { .. }), "{e:?}");
 }

@@ -16,10 +16,7 @@ use crate::extract::{Json, Query};
 use crate::{AppState, xlsx};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(list_audit))
-        .routes(routes!(export_audit))
-        .routes(routes!(verify_audit))
+    OpenApiRouter::new().routes(routes!(list_audit)).routes(routes!(export_audit)).routes(routes!(verify_audit))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -111,11 +108,7 @@ fn entry(r: AuditRow) -> AuditEntry {
         target_id: r.target_id,
         outcome: r.outcome,
         summary: r.summary,
-        changes: if r.changes.is_empty() {
-            None
-        } else {
-            serde_json::from_str(&r.changes).ok()
-        },
+        changes: if r.changes.is_empty() { None } else { serde_json::from_str(&r.changes).ok() },
     }
 }
 
@@ -162,12 +155,7 @@ async fn export_audit(
                 r.ip.clone(),
                 r.action.clone(),
                 format!("{} {}", r.target_type, r.target_id),
-                if r.outcome == "success" {
-                    "成功"
-                } else {
-                    "失败"
-                }
-                .to_owned(),
+                if r.outcome == "success" { "成功" } else { "失败" }.to_owned(),
                 r.summary.clone(),
                 r.changes.clone(),
             ]
@@ -176,30 +164,14 @@ async fn export_audit(
     let mut tx = s.db.begin().await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "audit.export",
-            "audit_log",
-            "",
-            format!("导出审计日志 {} 条", table.len()),
-            None,
-        ),
+        &auth.audit("audit.export", "audit_log", "", format!("导出审计日志 {} 条", table.len()), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     xlsx::export(
         "审计日志",
         "审计日志",
-        &[
-            "序号",
-            "时间",
-            "操作人",
-            "IP",
-            "操作",
-            "对象",
-            "结果",
-            "摘要",
-            "变更",
-        ],
+        &["序号", "时间", "操作人", "IP", "操作", "对象", "结果", "摘要", "变更"],
         &table,
     )
 }
@@ -219,18 +191,10 @@ async fn verify_audit(
         ok: check.first_bad_seq.is_none(),
         checked: check.checked,
         first_bad_seq: check.first_bad_seq,
-        message: check
-            .reason
-            .unwrap_or_else(|| format!("审计日志完整，共校验 {} 条记录", check.checked)),
+        message: check.reason.unwrap_or_else(|| format!("审计日志完整，共校验 {} 条记录", check.checked)),
     };
     let mut tx = s.db.begin().await?;
-    let mut e = auth.audit(
-        "audit.verify",
-        "audit_log",
-        "",
-        format!("完整性校验：{}", report.message),
-        None,
-    );
+    let mut e = auth.audit("audit.verify", "audit_log", "", format!("完整性校验：{}", report.message), None);
     if !report.ok {
         e.outcome = "failure";
     }

@@ -22,15 +22,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(update_department, delete_department))
 }
 
-pub const KINDS: &[&str] = &[
-    "government",
-    "bureau",
-    "squad",
-    "city_department",
-    "county_department",
-    "township_office",
-    "other",
-];
+pub const KINDS: &[&str] =
+    &["government", "bureau", "squad", "city_department", "county_department", "township_office", "other"];
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Department {
@@ -92,24 +85,15 @@ async fn parse_input(
     if let Some(code) = &region_code
         && !region::exists(conn, code.as_str()).await?
     {
-        v.push(xiezhi_domain::FieldError::new(
-            "region_code",
-            "行政区划不存在",
-        ));
+        v.push(xiezhi_domain::FieldError::new("region_code", "行政区划不存在"));
     }
     if let Some(p) = input.parent_id
         && department::get(conn, p).await.is_err()
     {
-        v.push(xiezhi_domain::FieldError::new(
-            "parent_id",
-            "上级部门不存在",
-        ));
+        v.push(xiezhi_domain::FieldError::new("parent_id", "上级部门不存在"));
     }
     if !(0..=1_000_000).contains(&input.sort_order) {
-        v.push(xiezhi_domain::FieldError::new(
-            "sort_order",
-            "排序须在 0–1000000 之间",
-        ));
+        v.push(xiezhi_domain::FieldError::new("sort_order", "排序须在 0–1000000 之间"));
     }
     v.finish()?;
     Ok(department::DepartmentWrite {
@@ -137,13 +121,7 @@ async fn list_departments(
     _a: Authorized<perm::OrgView>,
 ) -> ApiResult<Json<Vec<Department>>> {
     let mut conn = s.db.conn().await?;
-    Ok(Json(
-        department::list(&mut conn)
-            .await?
-            .into_iter()
-            .map(Department::from)
-            .collect(),
-    ))
+    Ok(Json(department::list(&mut conn).await?.into_iter().map(Department::from).collect()))
 }
 
 #[utoipa::path(post, path = "/api/platform/departments", tag = "platform", request_body = DepartmentInput,
@@ -158,13 +136,7 @@ async fn create_department(
     let id = department::insert(&mut tx, &d, now_ms()).await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "department.create",
-            "department",
-            id,
-            format!("新增部门 {}", d.name),
-            Some(snapshot(&d)),
-        ),
+        &auth.audit("department.create", "department", id, format!("新增部门 {}", d.name), Some(snapshot(&d))),
     )
     .await?;
     let out = department::get(&mut tx, id).await?;
@@ -187,10 +159,7 @@ async fn update_department(
     if let Some(p) = d.parent_id
         && department::subtree(&mut tx, id).await?.contains(&p)
     {
-        return Err(ApiError::field(
-            "parent_id",
-            "上级部门不能是本部门或其下级部门",
-        ));
+        return Err(ApiError::field("parent_id", "上级部门不能是本部门或其下级部门"));
     }
     department::update(&mut tx, id, &d, now_ms()).await?;
     let changes = serde_json::json!({
@@ -200,13 +169,7 @@ async fn update_department(
     });
     audit::append(
         &mut tx,
-        &auth.audit(
-            "department.update",
-            "department",
-            id,
-            format!("修改部门 {}", d.name),
-            Some(changes),
-        ),
+        &auth.audit("department.update", "department", id, format!("修改部门 {}", d.name), Some(changes)),
     )
     .await?;
     let out = department::get(&mut tx, id).await?;
@@ -242,13 +205,7 @@ async fn delete_department(
     })?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "department.delete",
-            "department",
-            id,
-            format!("删除部门 {}", before.name),
-            None,
-        ),
+        &auth.audit("department.delete", "department", id, format!("删除部门 {}", before.name), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;

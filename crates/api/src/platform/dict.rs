@@ -87,24 +87,14 @@ fn parse_item(input: &DictItemInput) -> ApiResult<dict::ItemWrite> {
     let mut v = Validator::new();
     let value = v.check(display_text("value", &input.value, 64));
     let label = v.check(display_text("label", &input.label, 64));
-    let tag_type = input
-        .tag_type
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
+    let tag_type = input.tag_type.as_deref().map(str::trim).filter(|t| !t.is_empty());
     if let Some(t) = tag_type
         && !TAG_TYPES.contains(&t)
     {
-        v.push(xiezhi_domain::FieldError::new(
-            "tag_type",
-            "标签样式只能是 primary、success、warning、danger 或 info",
-        ));
+        v.push(xiezhi_domain::FieldError::new("tag_type", "标签样式只能是 primary、success、warning、danger 或 info"));
     }
     if !(0..=1_000_000).contains(&input.sort_order) {
-        v.push(xiezhi_domain::FieldError::new(
-            "sort_order",
-            "排序须在 0–1000000 之间",
-        ));
+        v.push(xiezhi_domain::FieldError::new("sort_order", "排序须在 0–1000000 之间"));
     }
     v.finish()?;
     Ok(dict::ItemWrite {
@@ -126,8 +116,7 @@ async fn list_dicts(State(s): State<AppState>, _p: Principal) -> ApiResult<Json<
         types
             .into_iter()
             .map(|t| {
-                let (mine, rest): (Vec<_>, Vec<_>) =
-                    items.drain(..).partition(|i| i.dict_code == t.code);
+                let (mine, rest): (Vec<_>, Vec<_>) = items.drain(..).partition(|i| i.dict_code == t.code);
                 items = rest;
                 DictType {
                     code: t.code,
@@ -165,24 +154,11 @@ async fn create_dict(
     let name = v.check(display_text("name", &input.name, 32));
     let description = v.check(optional_text("description", &input.description, 200));
     v.finish()?;
-    let (code, name, description) = (
-        code.unwrap_or_default(),
-        name.unwrap_or_default(),
-        description.unwrap_or_default(),
-    );
+    let (code, name, description) =
+        (code.unwrap_or_default(), name.unwrap_or_default(), description.unwrap_or_default());
     let mut tx = s.db.begin().await?;
     dict::insert_type(&mut tx, &code, &name, &description, now_ms()).await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "dict.create",
-            "dict",
-            &code,
-            format!("新增字典 {name}"),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("dict.create", "dict", &code, format!("新增字典 {name}"), None)).await?;
     let out = load(&mut tx, &code).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out)))
@@ -206,17 +182,7 @@ async fn update_dict(
     let (name, description) = (name.unwrap_or_default(), description.unwrap_or_default());
     let mut tx = s.db.begin().await?;
     dict::update_type(&mut tx, &code, &name, &description, now_ms()).await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "dict.update",
-            "dict",
-            &code,
-            format!("修改字典 {name}"),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("dict.update", "dict", &code, format!("修改字典 {name}"), None)).await?;
     let out = load(&mut tx, &code).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(out))
@@ -233,23 +199,11 @@ async fn delete_dict(
     let t = dict::get_type(&mut tx, &code).await?;
     if flag(t.builtin) {
         return Err(ApiError::Conflict {
-            code: "dict_builtin",
-            message: "内置字典不能删除".into(),
-            field: None,
+            code: "dict_builtin", message: "内置字典不能删除".into(), field: None
         });
     }
     dict::delete_type(&mut tx, &code).await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "dict.delete",
-            "dict",
-            &code,
-            format!("删除字典 {}", t.name),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("dict.delete", "dict", &code, format!("删除字典 {}", t.name), None)).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -268,13 +222,7 @@ async fn create_item(
     let id = dict::insert_item(&mut tx, &code, &w).await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "dict.item_create",
-            "dict",
-            &code,
-            format!("字典 {code} 新增项 {}={}", w.value, w.label),
-            None,
-        ),
+        &auth.audit("dict.item_create", "dict", &code, format!("字典 {code} 新增项 {}={}", w.value, w.label), None),
     )
     .await?;
     let out = dict::get_item(&mut tx, &code, id).await?;
@@ -298,13 +246,7 @@ async fn update_item(
     let changes = serde_json::json!({ "before": { "value": before.value, "label": before.label }, "after": { "value": w.value, "label": w.label } });
     audit::append(
         &mut tx,
-        &auth.audit(
-            "dict.item_update",
-            "dict",
-            &code,
-            format!("字典 {code} 修改项 {}", w.value),
-            Some(changes),
-        ),
+        &auth.audit("dict.item_update", "dict", &code, format!("字典 {code} 修改项 {}", w.value), Some(changes)),
     )
     .await?;
     let out = dict::get_item(&mut tx, &code, id).await?;
@@ -325,13 +267,7 @@ async fn delete_item(
     dict::delete_item(&mut tx, &code, id).await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "dict.item_delete",
-            "dict",
-            &code,
-            format!("字典 {code} 删除项 {}", before.value),
-            None,
-        ),
+        &auth.audit("dict.item_delete", "dict", &code, format!("字典 {code} 删除项 {}", before.value), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;

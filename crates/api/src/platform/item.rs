@@ -1,10 +1,7 @@
 //! Enforcement-item catalogue (执法事项目录): starts empty, filled by Excel import.
 
-use std::io::Cursor;
-
 use axum::extract::{DefaultBodyLimit, State};
 use axum::response::Response;
-use calamine::{Data, Reader, Xlsx};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
@@ -33,14 +30,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .layer(DefaultBodyLimit::max(IMPORT_LIMIT))
 }
 
-const HEADERS: [&str; 6] = [
-    "事项编码",
-    "事项名称",
-    "事项类别",
-    "实施部门",
-    "法律依据",
-    "状态",
-];
+const HEADERS: [&str; 6] = ["事项编码", "事项名称", "事项类别", "实施部门", "法律依据", "状态"];
 const CATEGORIES: [(&str, &str); 5] = [
     ("comprehensive", "综合执法事项"),
     ("special", "专项执法事项"),
@@ -99,10 +89,7 @@ async fn list_items(
     {
         return Err(ApiError::field("category", "事项类别不正确"));
     }
-    let f = item::ItemFilter {
-        keyword: non_empty(&q.keyword),
-        category,
-    };
+    let f = item::ItemFilter { keyword: non_empty(&q.keyword), category };
     let mut conn = s.db.conn().await?;
     let total = item::count(&mut conn, s.db.backend(), &f).await?;
     let rows = item::list(&mut conn, s.db.backend(), &f, page.page_size, page.offset()).await?;
@@ -118,12 +105,7 @@ async fn list_items(
             enabled: flag(r.enabled),
         })
         .collect();
-    Ok(Json(EnforcementItemPage {
-        items,
-        total,
-        page: page.page,
-        page_size: page.page_size,
-    }))
+    Ok(Json(EnforcementItemPage { items, total, page: page.page, page_size: page.page_size }))
 }
 
 /// An empty import template with one example row.
@@ -141,57 +123,18 @@ async fn template(_a: Authorized<perm::ItemView>) -> ApiResult<Response> {
     xlsx::export("执法事项导入模板", "执法事项", &HEADERS, &[example])
 }
 
-fn cell(row: &[Data], i: usize) -> String {
-    row.get(i)
-        .map(|d| match d {
-            Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-            other => other.to_string(),
-        })
-        .unwrap_or_default()
-        .trim()
-        .to_owned()
-}
-
 /// Parse every row; all rows must be valid before anything is written.
 fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
-    let err = |m: String| vec![FieldError::new("file", m)];
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| err(format!("无法读取 Excel 文件：{e}")))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| err("文件中没有工作表".into()))?
-        .map_err(|e| err(format!("无法读取工作表：{e}")))?;
-    let mut rows = range.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| (0..HEADERS.len()).map(|i| cell(r, i)).collect())
-        .unwrap_or_default();
-    if header != HEADERS {
-        return Err(err(format!("表头须为：{}", HEADERS.join("、"))));
-    }
+    let rows = xlsx::read_rows(bytes, &HEADERS, MAX_IMPORT_ROWS)?;
     let mut out = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
-    for (i, r) in rows.enumerate() {
-        let line = i + 2;
-        let values: Vec<String> = (0..HEADERS.len()).map(|c| cell(r, c)).collect();
-        if values.iter().all(String::is_empty) {
-            continue;
-        }
-        if out.len() + errors.len() >= MAX_IMPORT_ROWS {
-            errors.push(FieldError::new(
-                "file",
-                format!("一次最多导入 {MAX_IMPORT_ROWS} 行"),
-            ));
-            break;
-        }
+    for (line, values) in rows {
         let mut row_errors = Vec::new();
         let code = values[0].clone();
         if code.is_empty()
             || code.chars().count() > 64
-            || !code
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
         {
             row_errors.push("事项编码须为 1–64 位字母、数字、- 或 _");
         } else if !seen.insert(code.clone()) {
@@ -200,13 +143,10 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
         if values[1].is_empty() || values[1].chars().count() > 200 {
             row_errors.push("事项名称不能为空且不超过 200 字");
         }
-        let category = CATEGORIES
-            .iter()
-            .find(|(k, l)| *l == values[2] || *k == values[2])
-            .map(|(k, _)| (*k).to_owned());
+        let category =
+            CATEGORIES.iter().find(|(k, l)| *l == values[2] || *k == values[2]).map(|(k, _)| (*k).to_owned());
         if category.is_none() {
-            row_errors
-                .push("事项类别须为 综合执法事项、专项执法事项、乡镇执法事项、划转事项 或 其他");
+            row_errors.push("事项类别须为 综合执法事项、专项执法事项、乡镇执法事项、划转事项 或 其他");
         }
         if values[3].chars().count() > 100 || values[4].chars().count() > 2000 {
             row_errors.push("实施部门不超过 100 字，法律依据不超过 2000 字");
@@ -229,20 +169,10 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
                 enabled,
             });
         } else {
-            errors.push(FieldError::new(
-                "file",
-                format!("第 {line} 行：{}", row_errors.join("；")),
-            ));
+            errors.push(FieldError::new("file", format!("第 {line} 行：{}", row_errors.join("；"))));
         }
     }
-    if errors.is_empty() && out.is_empty() {
-        errors.push(FieldError::new("file", "文件中没有数据行"));
-    }
-    if errors.is_empty() {
-        Ok(out)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
 /// Import (insert or update by code) from the template's Excel layout. Any invalid row rejects the

@@ -47,8 +47,5 @@ pub(crate) fn flag(v: i64) -> bool {
 
 /// Treat empty or blank optional query strings as absent.
 pub(crate) fn non_empty(s: &Option<String>) -> Option<String> {
-    s.as_ref()
-        .map(|v| v.trim())
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
+    s.as_ref().map(|v| v.trim()).filter(|v| !v.is_empty()).map(str::to_owned)
 }

@@ -89,21 +89,12 @@ fn parse(input: &PortalTileInput) -> ApiResult<portal::TileWrite> {
             if (url.starts_with("https://") || url.starts_with("http://"))
                 && url.len() <= 1024
                 && !url.contains(char::is_whitespace) => {}
-        "external" => v.push(FieldError::new(
-            "url",
-            "外部系统地址须为 http(s):// 开头的完整网址",
-        )),
+        "external" => v.push(FieldError::new("url", "外部系统地址须为 http(s):// 开头的完整网址")),
         _ => v.push(FieldError::new("kind", "类型只能是 internal 或 external")),
     }
-    let required = input
-        .required_permission
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty());
+    let required = input.required_permission.as_deref().map(str::trim).filter(|p| !p.is_empty());
     if let Some(p) = required {
-        v.check(
-            PermissionCode::parse(p).map_err(|e| FieldError::new("required_permission", e.message)),
-        );
+        v.check(PermissionCode::parse(p).map_err(|e| FieldError::new("required_permission", e.message)));
     }
     if !(0..=1_000_000).contains(&input.sort_order) {
         v.push(FieldError::new("sort_order", "排序须在 0–1000000 之间"));
@@ -129,9 +120,7 @@ async fn my_tiles(State(s): State<AppState>, p: Principal) -> ApiResult<Json<Vec
     Ok(Json(
         tiles
             .into_iter()
-            .filter(|t| {
-                flag(t.enabled) && t.required_permission.as_deref().is_none_or(|c| p.has(c))
-            })
+            .filter(|t| flag(t.enabled) && t.required_permission.as_deref().is_none_or(|c| p.has(c)))
             .map(tile_of)
             .collect(),
     ))
@@ -139,18 +128,9 @@ async fn my_tiles(State(s): State<AppState>, p: Principal) -> ApiResult<Json<Vec
 
 /// Every tile, for the portal configuration page.
 #[utoipa::path(get, path = "/api/platform/portal/tiles/all", tag = "platform", responses((status = 200, body = Vec<PortalTile>), (status = 403, body = ApiErrorBody)))]
-async fn all_tiles(
-    State(s): State<AppState>,
-    _a: Authorized<perm::PortalEdit>,
-) -> ApiResult<Json<Vec<PortalTile>>> {
+async fn all_tiles(State(s): State<AppState>, _a: Authorized<perm::PortalEdit>) -> ApiResult<Json<Vec<PortalTile>>> {
     let mut conn = s.db.conn().await?;
-    Ok(Json(
-        portal::list(&mut conn)
-            .await?
-            .into_iter()
-            .map(tile_of)
-            .collect(),
-    ))
+    Ok(Json(portal::list(&mut conn).await?.into_iter().map(tile_of).collect()))
 }
 
 #[utoipa::path(post, path = "/api/platform/portal/tiles", tag = "platform", request_body = PortalTileInput,
@@ -197,13 +177,7 @@ async fn update_tile(
     });
     audit::append(
         &mut tx,
-        &auth.audit(
-            "portal.update",
-            "portal_tile",
-            id,
-            format!("修改门户入口 {}", w.name),
-            Some(changes),
-        ),
+        &auth.audit("portal.update", "portal_tile", id, format!("修改门户入口 {}", w.name), Some(changes)),
     )
     .await?;
     let out = portal::get(&mut tx, id).await?;
@@ -223,13 +197,7 @@ async fn delete_tile(
     portal::delete(&mut tx, id).await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "portal.delete",
-            "portal_tile",
-            id,
-            format!("删除门户入口 {}", before.name),
-            None,
-        ),
+        &auth.audit("portal.delete", "portal_tile", id, format!("删除门户入口 {}", before.name), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;

@@ -58,25 +58,20 @@ async fn list_regions(State(s): State<AppState>, _p: Principal) -> ApiResult<Jso
 /// County boundaries as a GeoJSON FeatureCollection with properties `{name, adcode}`.
 #[utoipa::path(get, path = "/api/platform/regions/boundaries", tag = "platform",
     responses((status = 200, description = "GeoJSON FeatureCollection", body = Object), (status = 401, body = ApiErrorBody)))]
-async fn get_boundaries(
-    State(s): State<AppState>,
-    _p: Principal,
-) -> ApiResult<Json<serde_json::Value>> {
+async fn get_boundaries(State(s): State<AppState>, _p: Principal) -> ApiResult<Json<serde_json::Value>> {
     let mut conn = s.db.conn().await?;
     let rows = region::boundaries(&mut conn).await?;
     let mut features = Vec::with_capacity(rows.len());
     for r in rows {
-        let geometry: serde_json::Value = serde_json::from_str(&r.geometry)
-            .map_err(|e| ApiError::internal(format!("stored geometry: {e}")))?;
+        let geometry: serde_json::Value =
+            serde_json::from_str(&r.geometry).map_err(|e| ApiError::internal(format!("stored geometry: {e}")))?;
         features.push(serde_json::json!({
             "type": "Feature",
             "properties": { "name": r.name, "adcode": r.region_code, "source": r.source },
             "geometry": geometry,
         }));
     }
-    Ok(Json(
-        serde_json::json!({ "type": "FeatureCollection", "features": features }),
-    ))
+    Ok(Json(serde_json::json!({ "type": "FeatureCollection", "features": features })))
 }
 
 /// Replace boundaries from a GeoJSON FeatureCollection; each feature names its region by
@@ -89,18 +84,10 @@ async fn put_boundaries(
     Json(body): Json<serde_json::Value>,
 ) -> ApiResult<Json<Affected>> {
     let mut tx = s.db.begin().await?;
-    let n = import_boundaries(&mut tx, &body, "管理员导入", now_ms())
-        .await
-        .map_err(ApiError::Validation)?;
+    let n = import_boundaries(&mut tx, &body, "管理员导入", now_ms()).await.map_err(ApiError::Validation)?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "region.boundaries_import",
-            "region",
-            "boundaries",
-            format!("导入 {n} 个区域边界"),
-            None,
-        ),
+        &auth.audit("region.boundaries_import", "region", "boundaries", format!("导入 {n} 个区域边界"), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
@@ -118,10 +105,7 @@ fn valid_position(p: &serde_json::Value) -> bool {
 fn valid_polygon(rings: &serde_json::Value) -> bool {
     rings.as_array().is_some_and(|rs| {
         !rs.is_empty()
-            && rs.iter().all(|r| {
-                r.as_array()
-                    .is_some_and(|pts| pts.len() >= 4 && pts.iter().all(valid_position))
-            })
+            && rs.iter().all(|r| r.as_array().is_some_and(|pts| pts.len() >= 4 && pts.iter().all(valid_position)))
     })
 }
 
@@ -132,13 +116,9 @@ pub async fn import_boundaries(
     source: &str,
     now: i64,
 ) -> Result<usize, Vec<FieldError>> {
-    let internal =
-        |e: xiezhi_storage::StorageError| vec![FieldError::new("body", format!("写入失败：{e}"))];
+    let internal = |e: xiezhi_storage::StorageError| vec![FieldError::new("body", format!("写入失败：{e}"))];
     if body.get("type").and_then(|t| t.as_str()) != Some("FeatureCollection") {
-        return Err(vec![FieldError::new(
-            "type",
-            "须为 GeoJSON FeatureCollection",
-        )]);
+        return Err(vec![FieldError::new("type", "须为 GeoJSON FeatureCollection")]);
     }
     let Some(features) = body.get("features").and_then(|f| f.as_array()) else {
         return Err(vec![FieldError::new("features", "缺少 features 数组")]);
@@ -151,19 +131,13 @@ pub async fn import_boundaries(
             other => other.to_string(),
         });
         let Some(code) = code else {
-            errors.push(FieldError::new(
-                "features",
-                format!("第 {} 个要素缺少 properties.adcode", i + 1),
-            ));
+            errors.push(FieldError::new("features", format!("第 {} 个要素缺少 properties.adcode", i + 1)));
             continue;
         };
         match region::exists(conn, &code).await {
             Ok(true) => {}
             Ok(false) => {
-                errors.push(FieldError::new(
-                    "features",
-                    format!("第 {} 个要素的区划代码 {code} 不存在", i + 1),
-                ));
+                errors.push(FieldError::new("features", format!("第 {} 个要素的区划代码 {code} 不存在", i + 1)));
                 continue;
             }
             Err(e) => return Err(internal(e)),
@@ -180,10 +154,7 @@ pub async fn import_boundaries(
         if !valid {
             errors.push(FieldError::new(
                 "features",
-                format!(
-                    "第 {} 个要素（{code}）的几何不是有效的 Polygon/MultiPolygon",
-                    i + 1
-                ),
+                format!("第 {} 个要素（{code}）的几何不是有效的 Polygon/MultiPolygon", i + 1),
             ));
             continue;
         }
@@ -196,9 +167,7 @@ pub async fn import_boundaries(
         return Err(errors);
     }
     for (code, geom) in &ok {
-        region::upsert_boundary(conn, code, geom, source, now)
-            .await
-            .map_err(internal)?;
+        region::upsert_boundary(conn, code, geom, source, now).await.map_err(internal)?;
     }
     Ok(ok.len())
 }

@@ -120,22 +120,15 @@ async fn parse(
         .map(|(c, d)| (c, Duty::parse(&d).unwrap_or(Duty::Business)))
         .collect();
     if let Some(unknown) = list.iter().find(|c| !known.contains_key(*c)) {
-        v.push(FieldError::new(
-            "permissions",
-            format!("权限 {unknown} 不存在"),
-        ));
+        v.push(FieldError::new("permissions", format!("权限 {unknown} 不存在")));
     }
     let role_duties: BTreeSet<Duty> = known.values().copied().collect();
     if let Err(e) = check_separation_of_duties(role_duties.iter().copied()) {
         v.push(e);
     } else if let Some(id) = role_id {
         for uid in role::user_ids_with_role(conn, id).await? {
-            let others: Vec<i64> = role::roles_of_users(conn, &[uid])
-                .await?
-                .into_iter()
-                .map(|r| r.id)
-                .filter(|r| *r != id)
-                .collect();
+            let others: Vec<i64> =
+                role::roles_of_users(conn, &[uid]).await?.into_iter().map(|r| r.id).filter(|r| *r != id).collect();
             let mut duties: BTreeSet<Duty> = role::permissions_of_roles(conn, &others)
                 .await?
                 .into_iter()
@@ -143,10 +136,7 @@ async fn parse(
                 .collect();
             duties.extend(role_duties.iter().copied());
             if let Err(e) = check_separation_of_duties(duties) {
-                v.push(FieldError::new(
-                    "permissions",
-                    format!("持有该角色的用户 {uid} 将违反{}", e.message),
-                ));
+                v.push(FieldError::new("permissions", format!("持有该角色的用户 {uid} 将违反{}", e.message)));
                 break;
             }
         }
@@ -161,18 +151,9 @@ async fn parse(
 }
 
 #[utoipa::path(get, path = "/api/platform/roles", tag = "platform", responses((status = 200, body = Vec<Role>), (status = 403, body = ApiErrorBody)))]
-async fn list_roles(
-    State(s): State<AppState>,
-    _a: Authorized<perm::RoleView>,
-) -> ApiResult<Json<Vec<Role>>> {
+async fn list_roles(State(s): State<AppState>, _a: Authorized<perm::RoleView>) -> ApiResult<Json<Vec<Role>>> {
     let mut conn = s.db.conn().await?;
-    Ok(Json(
-        role::list(&mut conn)
-            .await?
-            .into_iter()
-            .map(Role::from)
-            .collect(),
-    ))
+    Ok(Json(role::list(&mut conn).await?.into_iter().map(Role::from).collect()))
 }
 
 /// The permission catalogue.
@@ -206,15 +187,7 @@ async fn create_role(
 ) -> ApiResult<(StatusCode, Json<Role>)> {
     let code = code("code", &input.code);
     let mut tx = s.db.begin().await?;
-    let parsed = parse(
-        &mut tx,
-        None,
-        &input.name,
-        &input.description,
-        &input.data_scope,
-        &input.permissions,
-    )
-    .await;
+    let parsed = parse(&mut tx, None, &input.name, &input.description, &input.data_scope, &input.permissions).await;
     let (code, p) = match (code, parsed) {
         (Ok(c), Ok(p)) => (c, p),
         (Err(e), Ok(_)) => return Err(e.into()),
@@ -233,18 +206,10 @@ async fn create_role(
     };
     let id = role::insert(&mut tx, &w, now_ms()).await?;
     role::set_permissions(&mut tx, id, &p.permissions).await?;
-    let changes = serde_json::json!({ "code": w.code, "name": w.name, "data_scope": w.data_scope, "permissions": p.permissions });
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "role.create",
-            "role",
-            id,
-            format!("新增角色 {}", w.name),
-            Some(changes),
-        ),
-    )
-    .await?;
+    let changes =
+        serde_json::json!({ "code": w.code, "name": w.name, "data_scope": w.data_scope, "permissions": p.permissions });
+    audit::append(&mut tx, &auth.audit("role.create", "role", id, format!("新增角色 {}", w.name), Some(changes)))
+        .await?;
     let out = role::get(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out.into())))
@@ -260,15 +225,7 @@ async fn update_role(
 ) -> ApiResult<Json<Role>> {
     let mut tx = s.db.begin().await?;
     let before = role::get(&mut tx, id).await?;
-    let p = parse(
-        &mut tx,
-        Some(id),
-        &input.name,
-        &input.description,
-        &input.data_scope,
-        &input.permissions,
-    )
-    .await?;
+    let p = parse(&mut tx, Some(id), &input.name, &input.description, &input.data_scope, &input.permissions).await?;
     let w = role::RoleWrite {
         code: before.role.code.clone(),
         name: p.name,
@@ -281,17 +238,8 @@ async fn update_role(
         "before": { "name": before.role.name, "data_scope": before.role.data_scope, "permissions": before.permissions },
         "after": { "name": w.name, "data_scope": w.data_scope, "permissions": p.permissions },
     });
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "role.update",
-            "role",
-            id,
-            format!("修改角色 {}", w.name),
-            Some(changes),
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("role.update", "role", id, format!("修改角色 {}", w.name), Some(changes)))
+        .await?;
     let out = role::get(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(out.into()))
@@ -308,9 +256,7 @@ async fn delete_role(
     let before = role::get(&mut tx, id).await?;
     if flag(before.role.builtin) {
         return Err(ApiError::Conflict {
-            code: "role_builtin",
-            message: "内置角色不能删除".into(),
-            field: None,
+            code: "role_builtin", message: "内置角色不能删除".into(), field: None
         });
     }
     let users = role::active_user_count(&mut tx, id).await?;
@@ -322,17 +268,8 @@ async fn delete_role(
         });
     }
     role::delete(&mut tx, id).await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "role.delete",
-            "role",
-            id,
-            format!("删除角色 {}", before.role.name),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("role.delete", "role", id, format!("删除角色 {}", before.role.name), None))
+        .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -177,30 +177,22 @@ const MAX_BATCH: usize = 500;
 fn check_batch(ids: &[i64]) -> ApiResult<Vec<i64>> {
     let set: BTreeSet<i64> = ids.iter().copied().collect();
     if set.is_empty() || set.len() > MAX_BATCH {
-        return Err(ApiError::field(
-            "ids",
-            format!("请选择 1–{MAX_BATCH} 个用户"),
-        ));
+        return Err(ApiError::field("ids", format!("请选择 1–{MAX_BATCH} 个用户")));
     }
     Ok(set.into_iter().collect())
 }
 
 fn protect(s: &AppState, raw: &str, masked: String) -> Protected {
-    Protected {
-        enc: s.cipher.encrypt(raw),
-        masked,
-        index: s.cipher.blind_index(raw),
-    }
+    Protected { enc: s.cipher.encrypt(raw), masked, index: s.cipher.blind_index(raw) }
 }
 
 fn parse_phone(s: &AppState, v: &mut Validator, raw: &Option<String>) -> FieldChange {
     match raw.as_deref().map(str::trim) {
         None => FieldChange::Keep,
         Some("") => FieldChange::Clear,
-        Some(p) => v
-            .check(Phone::parse(p))
-            .map(|p| FieldChange::Set(protect(s, p.expose(), p.masked())))
-            .unwrap_or_default(),
+        Some(p) => {
+            v.check(Phone::parse(p)).map(|p| FieldChange::Set(protect(s, p.expose(), p.masked()))).unwrap_or_default()
+        }
     }
 }
 
@@ -223,99 +215,55 @@ fn parse_email(v: &mut Validator, raw: &Option<String>) -> Option<String> {
 }
 
 /// The department must exist and lie within the actor's data scope.
-async fn check_department(
-    conn: &mut Conn,
-    actor: &Principal,
-    id: i64,
-) -> ApiResult<Result<(), FieldError>> {
+async fn check_department(conn: &mut Conn, actor: &Principal, id: i64) -> ApiResult<Result<(), FieldError>> {
     let Ok(d) = department::get(conn, id).await else {
         return Ok(Err(FieldError::new("department_id", "所属部门不存在")));
     };
     let inside = match actor.scope() {
         ScopeFilter::All => true,
-        ScopeFilter::Region(code) => xiezhi_storage::platform::region::subtree(conn, &code)
-            .await?
-            .contains(&d.region_code),
+        ScopeFilter::Region(code) => {
+            xiezhi_storage::platform::region::subtree(conn, &code).await?.contains(&d.region_code)
+        }
         ScopeFilter::Department(root) => department::subtree(conn, root).await?.contains(&id),
         ScopeFilter::Own(_) => false,
     };
-    Ok(if inside {
-        Ok(())
-    } else {
-        Err(FieldError::new("department_id", "所属部门超出您的数据范围"))
-    })
+    Ok(if inside { Ok(()) } else { Err(FieldError::new("department_id", "所属部门超出您的数据范围")) })
 }
 
 /// Duties each role carries, from its permissions.
 async fn role_duties(conn: &mut Conn) -> ApiResult<BTreeMap<i64, BTreeSet<Duty>>> {
     let perms = role::permissions(conn).await?;
-    let duty_of: BTreeMap<&str, Duty> = perms
-        .iter()
-        .map(|p| {
-            (
-                p.code.as_str(),
-                Duty::parse(&p.duty).unwrap_or(Duty::Business),
-            )
-        })
-        .collect();
+    let duty_of: BTreeMap<&str, Duty> =
+        perms.iter().map(|p| (p.code.as_str(), Duty::parse(&p.duty).unwrap_or(Duty::Business))).collect();
     Ok(role::list(conn)
         .await?
         .into_iter()
-        .map(|r| {
-            (
-                r.role.id,
-                r.permissions
-                    .iter()
-                    .filter_map(|c| duty_of.get(c.as_str()).copied())
-                    .collect(),
-            )
-        })
+        .map(|r| (r.role.id, r.permissions.iter().filter_map(|c| duty_of.get(c.as_str()).copied()).collect()))
         .collect())
 }
 
 fn is_admin_role(duties: &BTreeMap<i64, BTreeSet<Duty>>, id: i64) -> bool {
-    duties
-        .get(&id)
-        .is_some_and(|d| d.iter().any(|d| *d != Duty::Business))
+    duties.get(&id).is_some_and(|d| d.iter().any(|d| *d != Duty::Business))
 }
 
 /// Roles carrying an administrator duty are granted and revoked only on the server console
 /// (`xiezhi admin`); through the API the set of such roles a user holds cannot change. The
 /// resulting role set must also respect the separation of the three administrators.
-async fn check_roles(
-    conn: &mut Conn,
-    requested: &[i64],
-    current: &[i64],
-) -> ApiResult<Result<Vec<i64>, FieldError>> {
+async fn check_roles(conn: &mut Conn, requested: &[i64], current: &[i64]) -> ApiResult<Result<Vec<i64>, FieldError>> {
     let requested: BTreeSet<i64> = requested.iter().copied().collect();
     let duties = role_duties(conn).await?;
     if let Some(bad) = requested.iter().find(|id| !duties.contains_key(id)) {
-        return Ok(Err(FieldError::new(
-            "role_ids",
-            format!("角色 {bad} 不存在"),
-        )));
+        return Ok(Err(FieldError::new("role_ids", format!("角色 {bad} 不存在"))));
     }
-    let req_admin: BTreeSet<i64> = requested
-        .iter()
-        .copied()
-        .filter(|i| is_admin_role(&duties, *i))
-        .collect();
-    let cur_admin: BTreeSet<i64> = current
-        .iter()
-        .copied()
-        .filter(|i| is_admin_role(&duties, *i))
-        .collect();
+    let req_admin: BTreeSet<i64> = requested.iter().copied().filter(|i| is_admin_role(&duties, *i)).collect();
+    let cur_admin: BTreeSet<i64> = current.iter().copied().filter(|i| is_admin_role(&duties, *i)).collect();
     if req_admin != cur_admin {
         return Ok(Err(FieldError::new(
             "role_ids",
             "管理员角色（含系统、安全、审计职责）只能在服务器上用 xiezhi admin 命令授予或收回",
         )));
     }
-    let held = requested
-        .iter()
-        .filter_map(|id| duties.get(id))
-        .flatten()
-        .copied();
+    let held = requested.iter().filter_map(|id| duties.get(id)).flatten().copied();
     if let Err(e) = check_separation_of_duties(held) {
         return Ok(Err(FieldError::new("role_ids", e.message)));
     }
@@ -338,14 +286,7 @@ async fn detail(conn: &mut Conn, id: i64, scope: &ScopeFilter) -> ApiResult<User
         enabled: flag(u.enabled),
         locked: u.locked_until.is_some_and(|t| t > now),
         locked_until: u.locked_until.filter(|t| *t > now),
-        roles: roles
-            .into_iter()
-            .map(|r| RoleRef {
-                id: r.id,
-                code: r.code,
-                name: r.name,
-            })
-            .collect(),
+        roles: roles.into_iter().map(|r| RoleRef { id: r.id, code: r.code, name: r.name }).collect(),
         zzd_account_id: u.zzd_account_id,
         employee_code: u.employee_code,
         last_login_at: u.last_login_at,
@@ -361,17 +302,9 @@ struct Listing {
     page: PageRequest,
 }
 
-async fn query_users(
-    s: &AppState,
-    actor: &Principal,
-    q: &UserQuery,
-    export: bool,
-) -> ApiResult<Listing> {
+async fn query_users(s: &AppState, actor: &Principal, q: &UserQuery, export: bool) -> ApiResult<Listing> {
     let page = if export {
-        PageRequest {
-            page: 1,
-            page_size: xlsx::MAX_EXPORT_ROWS,
-        }
+        PageRequest { page: 1, page_size: xlsx::MAX_EXPORT_ROWS }
     } else {
         PageRequest::new(q.page, q.page_size)?
     };
@@ -393,41 +326,19 @@ async fn query_users(
         Some(d) => Some(vec![d]),
         None => None,
     };
-    let filter = user::UserFilter {
-        keyword: non_empty(&q.keyword),
-        departments,
-        enabled: q.enabled,
-        role_id: q.role_id,
-    };
+    let filter =
+        user::UserFilter { keyword: non_empty(&q.keyword), departments, enabled: q.enabled, role_id: q.role_id };
     let scope = actor.scope();
     let backend = s.db.backend();
     let total = user::count(&mut conn, backend, &filter, &scope).await?;
     let order_by = format!("{col} {dir}, u.id {dir}", dir = order.sql());
-    let rows = user::list(
-        &mut conn,
-        backend,
-        &filter,
-        &scope,
-        &order_by,
-        page.page_size,
-        page.offset(),
-    )
-    .await?;
+    let rows = user::list(&mut conn, backend, &filter, &scope, &order_by, page.page_size, page.offset()).await?;
     let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let mut roles: BTreeMap<i64, Vec<RoleRef>> = BTreeMap::new();
     for r in role::roles_of_users(&mut conn, &ids).await? {
-        roles.entry(r.user_id).or_default().push(RoleRef {
-            id: r.id,
-            code: r.code,
-            name: r.name,
-        });
+        roles.entry(r.user_id).or_default().push(RoleRef { id: r.id, code: r.code, name: r.name });
     }
-    Ok(Listing {
-        rows,
-        roles,
-        total,
-        page,
-    })
+    Ok(Listing { rows, roles, total, page })
 }
 
 /// Users within the caller's data scope.
@@ -457,12 +368,7 @@ async fn list_users(
             created_at: u.created_at,
         })
         .collect();
-    Ok(Json(UserPage {
-        items,
-        total: l.total,
-        page: l.page.page,
-        page_size: l.page.page_size,
-    }))
+    Ok(Json(UserPage { items, total: l.total, page: l.page.page, page_size: l.page.page_size }))
 }
 
 /// Excel export of the filtered list; protected fields stay masked.
@@ -484,11 +390,7 @@ async fn export_users(
                 u.display_name.clone(),
                 u.department_name.clone(),
                 u.phone_masked.clone().unwrap_or_default(),
-                roles
-                    .iter()
-                    .map(|r| r.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、"),
+                roles.iter().map(|r| r.name.as_str()).collect::<Vec<_>>().join("、"),
                 if flag(u.enabled) { "启用" } else { "停用" }.to_owned(),
                 u.last_login_at.map(xlsx::format_ms).unwrap_or_default(),
                 xlsx::format_ms(u.created_at),
@@ -496,31 +398,13 @@ async fn export_users(
         })
         .collect();
     let mut tx = s.db.begin().await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "user.export",
-            "user",
-            "",
-            format!("导出用户列表 {} 条", rows.len()),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("user.export", "user", "", format!("导出用户列表 {} 条", rows.len()), None))
+        .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     xlsx::export(
         "用户列表",
         "用户",
-        &[
-            "用户名",
-            "姓名",
-            "所属部门",
-            "手机号",
-            "角色",
-            "状态",
-            "最后登录",
-            "创建时间",
-        ],
+        &["用户名", "姓名", "所属部门", "手机号", "角色", "状态", "最后登录", "创建时间"],
         &rows,
     )
 }
@@ -546,11 +430,7 @@ async fn create_user(
     let mut v = Validator::new();
     let username = v.check(Username::parse(&input.username));
     let display_name = v.check(display_text("display_name", &input.display_name, 64));
-    let password = v.check(Password::parse(
-        "password",
-        &input.password,
-        Some(input.username.trim()),
-    ));
+    let password = v.check(Password::parse("password", &input.password, Some(input.username.trim())));
     let phone = parse_phone(&s, &mut v, &input.phone);
     let id_number = parse_id_number(&s, &mut v, &input.id_number);
     let email = parse_email(&mut v, &input.email);
@@ -589,17 +469,8 @@ async fn create_user(
         "phone": new.phone.as_ref().map(|p| p.masked.clone()), "id_number": new.id_number.as_ref().map(|p| p.masked.clone()),
         "email": new.email, "role_ids": role_ids, "enabled": new.enabled,
     });
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "user.create",
-            "user",
-            id,
-            format!("新增用户 {}", new.username),
-            Some(changes),
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("user.create", "user", id, format!("新增用户 {}", new.username), Some(changes)))
+        .await?;
     let out = detail(&mut tx, id, &ScopeFilter::All).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out)))
@@ -628,10 +499,7 @@ async fn update_user(
     }
     let duties = role_duties(&mut tx).await?;
     if !input.enabled && before.roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        v.push(FieldError::new(
-            "enabled",
-            "管理员账号只能在服务器上用 xiezhi admin 命令停用",
-        ));
+        v.push(FieldError::new("enabled", "管理员账号只能在服务器上用 xiezhi admin 命令停用"));
     }
     let current: Vec<i64> = before.roles.iter().map(|r| r.id).collect();
     let role_ids = v.check(check_roles(&mut tx, &input.role_ids, &current).await?);
@@ -665,13 +533,7 @@ async fn update_user(
     }
     audit::append(
         &mut tx,
-        &auth.audit(
-            "user.update",
-            "user",
-            id,
-            format!("修改用户 {}", before.username),
-            Some(changes),
-        ),
+        &auth.audit("user.update", "user", id, format!("修改用户 {}", before.username), Some(changes)),
     )
     .await?;
     let out = detail(&mut tx, id, &ScopeFilter::All).await?;
@@ -699,10 +561,7 @@ async fn batch_delete(
     let roles = role::roles_of_users(&mut tx, &ids).await?;
     let duties = role_duties(&mut tx).await?;
     if roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        return Err(ApiError::field(
-            "ids",
-            "管理员账号只能在服务器上用 xiezhi admin 命令处理",
-        ));
+        return Err(ApiError::field("ids", "管理员账号只能在服务器上用 xiezhi admin 命令处理"));
     }
     let n = user::soft_delete(&mut tx, &ids, now_ms()).await?;
     session::delete_for_users(&mut tx, &ids).await?;
@@ -744,20 +603,13 @@ async fn batch_status(
     let roles = role::roles_of_users(&mut tx, &ids).await?;
     let duties = role_duties(&mut tx).await?;
     if roles.iter().any(|r| is_admin_role(&duties, r.id)) {
-        return Err(ApiError::field(
-            "ids",
-            "管理员账号只能在服务器上用 xiezhi admin 命令处理",
-        ));
+        return Err(ApiError::field("ids", "管理员账号只能在服务器上用 xiezhi admin 命令处理"));
     }
     let n = user::set_enabled(&mut tx, &ids, input.enabled, now_ms()).await?;
     if !input.enabled {
         session::delete_for_users(&mut tx, &ids).await?;
     }
-    let (action, word) = if input.enabled {
-        ("user.enable", "启用")
-    } else {
-        ("user.disable", "停用")
-    };
+    let (action, word) = if input.enabled { ("user.enable", "启用") } else { ("user.disable", "停用") };
     audit::append(
         &mut tx,
         &auth.audit(
@@ -793,13 +645,7 @@ async fn reset_password(
     session::delete_for_users(&mut tx, &[id]).await?;
     audit::append(
         &mut tx,
-        &auth.audit(
-            "user.reset_password",
-            "user",
-            id,
-            format!("重置用户 {} 的密码", target.username),
-            None,
-        ),
+        &auth.audit("user.reset_password", "user", id, format!("重置用户 {} 的密码", target.username), None),
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
@@ -816,17 +662,8 @@ async fn unlock_user(
     let mut tx = s.db.begin().await?;
     let target = user::get(&mut tx, id, &auth.scope()).await?;
     user::unlock(&mut tx, id).await?;
-    audit::append(
-        &mut tx,
-        &auth.audit(
-            "user.unlock",
-            "user",
-            id,
-            format!("解锁用户 {}", target.username),
-            None,
-        ),
-    )
-    .await?;
+    audit::append(&mut tx, &auth.audit("user.unlock", "user", id, format!("解锁用户 {}", target.username), None))
+        .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -848,13 +685,9 @@ async fn reveal(
     };
     let mut tx = s.db.begin().await?;
     let target = user::get(&mut tx, id, &auth.scope()).await?;
-    let enc = user::protected_value(&mut tx, id, &input.field)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let value = s
-        .cipher
-        .decrypt(&enc)
-        .map_err(|e| ApiError::internal(format!("decrypt user {id} {}: {e}", input.field)))?;
+    let enc = user::protected_value(&mut tx, id, &input.field).await?.ok_or(ApiError::NotFound)?;
+    let value =
+        s.cipher.decrypt(&enc).map_err(|e| ApiError::internal(format!("decrypt user {id} {}: {e}", input.field)))?;
     audit::append(
         &mut tx,
         &auth.audit(

@@ -23,11 +23,7 @@ pub struct TestApp {
 }
 
 fn unique() -> String {
-    format!(
-        "{}_{}",
-        std::process::id(),
-        hex::encode(rand::random::<[u8; 6]>())
-    )
+    format!("{}_{}", std::process::id(), hex::encode(rand::random::<[u8; 6]>()))
 }
 
 /// A fresh, migrated database of the backend under test.
@@ -35,22 +31,16 @@ pub async fn fresh_db() -> Db {
     let url = match std::env::var("XIEZHI_TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("xz_test_{}", unique());
-            let admin_db = Db::connect(&DbOptions {
-                url: admin.clone(),
-                max_connections: 1,
-                sqlite_synchronous: "normal".into(),
-            })
-            .await
-            .expect("connect to PostgreSQL admin database");
+            let admin_db =
+                Db::connect(&DbOptions { url: admin.clone(), max_connections: 1, sqlite_synchronous: "normal".into() })
+                    .await
+                    .expect("connect to PostgreSQL admin database");
             sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
                 .execute(admin_db.pool())
                 .await
                 .expect("create db");
             admin_db.close().await;
-            let base = admin
-                .rsplit_once('/')
-                .map(|(b, _)| b.to_owned())
-                .expect("url has a database");
+            let base = admin.rsplit_once('/').map(|(b, _)| b.to_owned()).expect("url has a database");
             format!("{base}/{name}")
         }
         _ => {
@@ -58,23 +48,15 @@ pub async fn fresh_db() -> Db {
             format!("sqlite://{}?mode=rwc", path.display())
         }
     };
-    let db = Db::connect(&DbOptions {
-        url,
-        max_connections: 4,
-        sqlite_synchronous: "normal".into(),
-    })
-    .await
-    .expect("connect");
+    let db = Db::connect(&DbOptions { url, max_connections: 4, sqlite_synchronous: "normal".into() })
+        .await
+        .expect("connect");
     db.migrate().await.expect("migrate");
     db
 }
 
 pub fn cheap_auth() -> AuthSettings {
-    AuthSettings {
-        argon2_memory_kib: 1024,
-        argon2_iterations: 1,
-        ..AuthSettings::default()
-    }
+    AuthSettings { argon2_memory_kib: 1024, argon2_iterations: 1, ..AuthSettings::default() }
 }
 
 impl TestApp {
@@ -88,47 +70,20 @@ impl TestApp {
             "city_leader",
             "市领导",
             "all",
-            &[
-                "platform:org:view",
-                "platform:user:view",
-                "platform:region:view",
-            ],
+            &["platform:org:view", "platform:user:view", "platform:region:view"],
         )
         .await;
-        app.add_role(
-            "county_leader",
-            "县领导",
-            "region",
-            &["platform:org:view", "platform:user:view"],
-        )
-        .await;
-        app.add_role(
-            "handler",
-            "部门处置人员",
-            "department",
-            &["platform:region:view"],
-        )
-        .await;
-        app.add_user("sysadmin", "丽水市综合行政执法局办公室", &["sys_admin"])
+        app.add_role("county_leader", "县领导", "region", &["platform:org:view", "platform:user:view"]).await;
+        app.add_role("handler", "部门处置人员", "department", &["platform:region:view"]).await;
+        app.add_role("dispatcher", "调度员", "all", &["clue:config:view", "clue:config:edit", "platform:org:view"])
             .await;
-        app.add_user(
-            "secadmin",
-            "丽水市综合行政执法局政策法规科",
-            &["security_admin"],
-        )
-        .await;
-        app.add_user(
-            "auditadmin",
-            "丽水市综合行政执法局执法监督科",
-            &["audit_admin"],
-        )
-        .await;
-        app.add_user("cityleader", "丽水市综合行政执法局", &["city_leader"])
-            .await;
-        app.add_user("countyleader", "莲都区综合行政执法局", &["county_leader"])
-            .await;
-        app.add_user("handler", "丽水市市场监督管理局", &["handler"])
-            .await;
+        app.add_user("sysadmin", "丽水市综合行政执法局办公室", &["sys_admin"]).await;
+        app.add_user("secadmin", "丽水市综合行政执法局政策法规科", &["security_admin"]).await;
+        app.add_user("auditadmin", "丽水市综合行政执法局执法监督科", &["audit_admin"]).await;
+        app.add_user("cityleader", "丽水市综合行政执法局", &["city_leader"]).await;
+        app.add_user("countyleader", "莲都区综合行政执法局", &["county_leader"]).await;
+        app.add_user("handler", "丽水市市场监督管理局", &["handler"]).await;
+        app.add_user("dispatcher", "丽水市综合行政执法局智慧城管指挥中心", &["dispatcher"]).await;
         app
     }
 
@@ -150,26 +105,14 @@ impl TestApp {
         )
         .await
         .unwrap();
-        role::set_permissions(
-            &mut tx,
-            id,
-            &perms.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>(),
-        )
-        .await
-        .unwrap();
+        role::set_permissions(&mut tx, id, &perms.iter().map(|p| (*p).to_owned()).collect::<Vec<_>>()).await.unwrap();
         tx.commit().await.unwrap();
         id
     }
 
     pub async fn dept_id(&self, name: &str) -> i64 {
         let mut c = self.db.conn().await.unwrap();
-        department::list(&mut c)
-            .await
-            .unwrap()
-            .into_iter()
-            .find(|d| d.name == name)
-            .expect(name)
-            .id
+        department::list(&mut c).await.unwrap().into_iter().find(|d| d.name == name).expect(name).id
     }
 
     pub async fn role_id(&self, code: &str) -> i64 {
@@ -183,12 +126,7 @@ impl TestApp {
         for r in roles {
             role_ids.push(self.role_id(r).await);
         }
-        let hash = self
-            .state
-            .auth
-            .hash_password(PASSWORD.into())
-            .await
-            .unwrap();
+        let hash = self.state.auth.hash_password(PASSWORD.into()).await.unwrap();
         let mut tx = self.db.begin().await.unwrap();
         let id = user::insert(
             &mut tx,
@@ -217,21 +155,14 @@ impl TestApp {
         let res = self.router.clone().oneshot(req).await.unwrap();
         let status = res.status();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
-        )
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
     pub async fn login(&self, username: &str) -> Session {
         self.login_with(username, PASSWORD).await.expect("login")
     }
 
-    pub async fn login_with(
-        &self,
-        username: &str,
-        password: &str,
-    ) -> Result<Session, (StatusCode, Value)> {
+    pub async fn login_with(&self, username: &str, password: &str) -> Result<Session, (StatusCode, Value)> {
         let body = serde_json::json!({ "username": username, "password": password });
         let req = Request::post("/api/auth/login")
             .header(header::CONTENT_TYPE, "application/json")
@@ -249,11 +180,7 @@ impl TestApp {
         if status != StatusCode::OK {
             return Err((status, json));
         }
-        Ok(Session {
-            cookie: cookie.expect("cookie"),
-            csrf: json["csrf_token"].as_str().unwrap().to_owned(),
-            me: json,
-        })
+        Ok(Session { cookie: cookie.expect("cookie"), csrf: json["csrf_token"].as_str().unwrap().to_owned(), me: json })
     }
 
     pub async fn call(
@@ -271,10 +198,7 @@ impl TestApp {
             }
         }
         let req = match body {
-            Some(v) => b
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(v.to_string()))
-                .unwrap(),
+            Some(v) => b.header(header::CONTENT_TYPE, "application/json").body(Body::from(v.to_string())).unwrap(),
             None => b.body(Body::empty()).unwrap(),
         };
         self.send(req).await
@@ -298,19 +222,15 @@ impl TestApp {
 
     /// Number of rows in a table (for "nothing was written" checks).
     pub async fn count(&self, table: &str) -> i64 {
-        let (n,): (i64,) =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
-                .fetch_one(self.db.pool())
-                .await
-                .unwrap();
+        let (n,): (i64,) = sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {table}")))
+            .fetch_one(self.db.pool())
+            .await
+            .unwrap();
         n
     }
 
     pub async fn exec(&self, sql: &str) {
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(self.db.pool())
-            .await
-            .unwrap();
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned())).execute(self.db.pool()).await.unwrap();
     }
 }
 
@@ -323,12 +243,7 @@ pub struct Session {
 
 impl Session {
     pub fn permissions(&self) -> Vec<String> {
-        self.me["user"]["permissions"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap().to_owned())
-            .collect()
+        self.me["user"]["permissions"].as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect()
     }
 }
 
@@ -336,12 +251,6 @@ impl Session {
 pub fn assert_error(status: StatusCode, body: &Value, expected: StatusCode, code: &str) {
     assert_eq!(status, expected, "body: {body}");
     assert_eq!(body["code"], code, "body: {body}");
-    assert!(
-        body["message"].as_str().is_some_and(|m| !m.is_empty()),
-        "body: {body}"
-    );
-    assert!(
-        body["request_id"].as_str().is_some_and(|m| !m.is_empty()),
-        "body: {body}"
-    );
+    assert!(body["message"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
+    assert!(body["request_id"].as_str().is_some_and(|m| !m.is_empty()), "body: {body}");
 }

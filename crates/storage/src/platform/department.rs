@@ -20,18 +20,11 @@ const SELECT: &str = "SELECT d.id, d.parent_id, d.name, d.kind, d.region_code, r
      FROM departments d JOIN regions r ON r.code = d.region_code";
 
 pub async fn list(conn: &mut Conn) -> StorageResult<Vec<DepartmentRow>> {
-    Ok(
-        sqlx::query_as(dynamic(format!("{SELECT} ORDER BY d.sort_order, d.id")))
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(dynamic(format!("{SELECT} ORDER BY d.sort_order, d.id"))).fetch_all(&mut *conn).await?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> StorageResult<DepartmentRow> {
-    Ok(sqlx::query_as(dynamic(format!("{SELECT} WHERE d.id = $1")))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?)
+    Ok(sqlx::query_as(dynamic(format!("{SELECT} WHERE d.id = $1"))).bind(id).fetch_one(&mut *conn).await?)
 }
 
 #[derive(Debug, Clone)]
@@ -97,24 +90,16 @@ pub async fn subtree(conn: &mut Conn, id: i64) -> StorageResult<Vec<i64>> {
 /// Number of direct children and of (not deleted) users; a department with either cannot be deleted.
 pub async fn usage(conn: &mut Conn, id: i64) -> StorageResult<(i64, i64)> {
     let (children,): (i64,) =
-        sqlx::query_as("SELECT COUNT(*) FROM departments WHERE parent_id = $1")
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?;
-    let (users,): (i64,) = sqlx::query_as(
-        "SELECT COUNT(*) FROM users WHERE department_id = $1 AND deleted_at IS NULL",
-    )
-    .bind(id)
-    .fetch_one(&mut *conn)
-    .await?;
+        sqlx::query_as("SELECT COUNT(*) FROM departments WHERE parent_id = $1").bind(id).fetch_one(&mut *conn).await?;
+    let (users,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE department_id = $1 AND deleted_at IS NULL")
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok((children, users))
 }
 
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    let r = sqlx::query("DELETE FROM departments WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let r = sqlx::query("DELETE FROM departments WHERE id = $1").bind(id).execute(&mut *conn).await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }

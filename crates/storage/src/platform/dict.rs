@@ -21,27 +21,22 @@ pub struct DictItemRow {
 }
 
 pub async fn types(conn: &mut Conn) -> StorageResult<Vec<DictTypeRow>> {
-    Ok(sqlx::query_as(
-        "SELECT code, name, description, builtin FROM dict_types ORDER BY builtin DESC, code",
-    )
-    .fetch_all(&mut *conn)
-    .await?)
+    Ok(sqlx::query_as("SELECT code, name, description, builtin FROM dict_types ORDER BY builtin DESC, code")
+        .fetch_all(&mut *conn)
+        .await?)
 }
 
 pub async fn get_type(conn: &mut Conn, code: &str) -> StorageResult<DictTypeRow> {
-    Ok(
-        sqlx::query_as("SELECT code, name, description, builtin FROM dict_types WHERE code = $1")
-            .bind(code)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT code, name, description, builtin FROM dict_types WHERE code = $1")
+        .bind(code)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
 pub async fn items(conn: &mut Conn, code: Option<&str>) -> StorageResult<Vec<DictItemRow>> {
     let q = match code {
         Some(c) => {
-            sqlx::query_as("SELECT * FROM dict_items WHERE dict_code = $1 ORDER BY sort_order, id")
-                .bind(c.to_owned())
+            sqlx::query_as("SELECT * FROM dict_items WHERE dict_code = $1 ORDER BY sort_order, id").bind(c.to_owned())
         }
         None => sqlx::query_as("SELECT * FROM dict_items ORDER BY dict_code, sort_order, id"),
     };
@@ -49,22 +44,14 @@ pub async fn items(conn: &mut Conn, code: Option<&str>) -> StorageResult<Vec<Dic
 }
 
 pub async fn get_item(conn: &mut Conn, code: &str, id: i64) -> StorageResult<DictItemRow> {
-    Ok(
-        sqlx::query_as("SELECT * FROM dict_items WHERE dict_code = $1 AND id = $2")
-            .bind(code)
-            .bind(id)
-            .fetch_one(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT * FROM dict_items WHERE dict_code = $1 AND id = $2")
+        .bind(code)
+        .bind(id)
+        .fetch_one(&mut *conn)
+        .await?)
 }
 
-pub async fn insert_type(
-    conn: &mut Conn,
-    code: &str,
-    name: &str,
-    description: &str,
-    now: i64,
-) -> StorageResult<()> {
+pub async fn insert_type(conn: &mut Conn, code: &str, name: &str, description: &str, now: i64) -> StorageResult<()> {
     sqlx::query("INSERT INTO dict_types (code, name, description, builtin, created_at, updated_at) VALUES ($1, $2, $3, 0, $4, $4)")
         .bind(code)
         .bind(name)
@@ -75,22 +62,14 @@ pub async fn insert_type(
     Ok(())
 }
 
-pub async fn update_type(
-    conn: &mut Conn,
-    code: &str,
-    name: &str,
-    description: &str,
-    now: i64,
-) -> StorageResult<()> {
-    let r = sqlx::query(
-        "UPDATE dict_types SET name = $1, description = $2, updated_at = $3 WHERE code = $4",
-    )
-    .bind(name)
-    .bind(description)
-    .bind(now)
-    .bind(code)
-    .execute(&mut *conn)
-    .await?;
+pub async fn update_type(conn: &mut Conn, code: &str, name: &str, description: &str, now: i64) -> StorageResult<()> {
+    let r = sqlx::query("UPDATE dict_types SET name = $1, description = $2, updated_at = $3 WHERE code = $4")
+        .bind(name)
+        .bind(description)
+        .bind(now)
+        .bind(code)
+        .execute(&mut *conn)
+        .await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }
@@ -98,10 +77,8 @@ pub async fn update_type(
 }
 
 pub async fn delete_type(conn: &mut Conn, code: &str) -> StorageResult<()> {
-    let r = sqlx::query("DELETE FROM dict_types WHERE code = $1 AND builtin = 0")
-        .bind(code)
-        .execute(&mut *conn)
-        .await?;
+    let r =
+        sqlx::query("DELETE FROM dict_types WHERE code = $1 AND builtin = 0").bind(code).execute(&mut *conn).await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }

@@ -38,10 +38,7 @@ fn where_of(backend: Backend, f: &ItemFilter) -> Where {
 pub async fn count(conn: &mut Conn, backend: Backend, f: &ItemFilter) -> StorageResult<i64> {
     let w = where_of(backend, f);
     let (n,): (i64,) = w
-        .apply_as(sqlx::query_as(dynamic(format!(
-            "SELECT COUNT(*) FROM enforcement_items{}",
-            w.sql()
-        ))))
+        .apply_as(sqlx::query_as(dynamic(format!("SELECT COUNT(*) FROM enforcement_items{}", w.sql()))))
         .fetch_one(&mut *conn)
         .await?;
     Ok(n)
@@ -61,9 +58,7 @@ pub async fn list(
         "SELECT id, code, name, category, department_name, legal_basis, enabled FROM enforcement_items{} ORDER BY code LIMIT {l} OFFSET {o}",
         w.sql()
     );
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_all(&mut *conn)
-        .await?)
+    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
 }
 
 #[derive(Debug, Clone)]

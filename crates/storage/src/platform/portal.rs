@@ -27,21 +27,15 @@ pub struct TileWrite {
     pub enabled: bool,
 }
 
-const SELECT: &str = "SELECT id, name, description, icon, url, kind, required_permission, sort_order, enabled FROM portal_tiles";
+const SELECT: &str =
+    "SELECT id, name, description, icon, url, kind, required_permission, sort_order, enabled FROM portal_tiles";
 
 pub async fn list(conn: &mut Conn) -> StorageResult<Vec<TileRow>> {
-    Ok(
-        sqlx::query_as(dynamic(format!("{SELECT} ORDER BY sort_order, id")))
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as(dynamic(format!("{SELECT} ORDER BY sort_order, id"))).fetch_all(&mut *conn).await?)
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> StorageResult<TileRow> {
-    Ok(sqlx::query_as(dynamic(format!("{SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?)
+    Ok(sqlx::query_as(dynamic(format!("{SELECT} WHERE id = $1"))).bind(id).fetch_one(&mut *conn).await?)
 }
 
 pub async fn insert(conn: &mut Conn, t: &TileWrite, now: i64) -> StorageResult<i64> {
@@ -87,10 +81,7 @@ pub async fn update(conn: &mut Conn, id: i64, t: &TileWrite, now: i64) -> Storag
 }
 
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    let r = sqlx::query("DELETE FROM portal_tiles WHERE id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let r = sqlx::query("DELETE FROM portal_tiles WHERE id = $1").bind(id).execute(&mut *conn).await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }

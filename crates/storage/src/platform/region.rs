@@ -12,18 +12,12 @@ pub struct RegionRow {
 }
 
 pub async fn list(conn: &mut Conn) -> StorageResult<Vec<RegionRow>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM regions ORDER BY LENGTH(code), sort_order, code")
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT * FROM regions ORDER BY LENGTH(code), sort_order, code").fetch_all(&mut *conn).await?)
 }
 
 pub async fn exists(conn: &mut Conn, code: &str) -> StorageResult<bool> {
-    let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM regions WHERE code = $1")
-        .bind(code)
-        .fetch_one(&mut *conn)
-        .await?;
+    let n: (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM regions WHERE code = $1").bind(code).fetch_one(&mut *conn).await?;
     Ok(n.0 > 0)
 }
 
@@ -57,19 +51,11 @@ pub async fn boundaries(conn: &mut Conn) -> StorageResult<Vec<BoundaryRow>> {
 }
 
 pub async fn count_boundaries(conn: &mut Conn) -> StorageResult<i64> {
-    let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM region_boundaries")
-        .fetch_one(&mut *conn)
-        .await?;
+    let n: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM region_boundaries").fetch_one(&mut *conn).await?;
     Ok(n.0)
 }
 
-pub async fn upsert_boundary(
-    conn: &mut Conn,
-    code: &str,
-    geometry: &str,
-    source: &str,
-    now: i64,
-) -> StorageResult<()> {
+pub async fn upsert_boundary(conn: &mut Conn, code: &str, geometry: &str, source: &str, now: i64) -> StorageResult<()> {
     sqlx::query(
         "INSERT INTO region_boundaries (region_code, geometry, source, updated_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (region_code) DO UPDATE SET geometry = excluded.geometry, source = excluded.source, updated_at = excluded.updated_at",

@@ -25,15 +25,11 @@ const SELECT: &str = "SELECT r.id, r.code, r.name, r.description, r.data_scope, 
      (SELECT COUNT(*) FROM user_roles ur JOIN users u ON u.id = ur.user_id WHERE ur.role_id = r.id AND u.deleted_at IS NULL) AS user_count \
      FROM roles r";
 
-async fn attach_permissions(
-    conn: &mut Conn,
-    roles: Vec<RoleRow>,
-) -> StorageResult<Vec<RoleWithPermissions>> {
-    let pairs: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT role_id, permission_code FROM role_permissions ORDER BY permission_code",
-    )
-    .fetch_all(&mut *conn)
-    .await?;
+async fn attach_permissions(conn: &mut Conn, roles: Vec<RoleRow>) -> StorageResult<Vec<RoleWithPermissions>> {
+    let pairs: Vec<(i64, String)> =
+        sqlx::query_as("SELECT role_id, permission_code FROM role_permissions ORDER BY permission_code")
+            .fetch_all(&mut *conn)
+            .await?;
     let mut by_role: BTreeMap<i64, Vec<String>> = BTreeMap::new();
     for (r, p) in pairs {
         by_role.entry(r).or_default().push(p);
@@ -49,34 +45,24 @@ async fn attach_permissions(
 
 pub async fn list(conn: &mut Conn) -> StorageResult<Vec<RoleWithPermissions>> {
     let roles: Vec<RoleRow> =
-        sqlx::query_as(dynamic(format!("{SELECT} ORDER BY r.builtin DESC, r.id")))
-            .fetch_all(&mut *conn)
-            .await?;
+        sqlx::query_as(dynamic(format!("{SELECT} ORDER BY r.builtin DESC, r.id"))).fetch_all(&mut *conn).await?;
     attach_permissions(conn, roles).await
 }
 
 pub async fn get(conn: &mut Conn, id: i64) -> StorageResult<RoleWithPermissions> {
-    let role: RoleRow = sqlx::query_as(dynamic(format!("{SELECT} WHERE r.id = $1")))
-        .bind(id)
-        .fetch_one(&mut *conn)
-        .await?;
-    let permissions: Vec<(String,)> = sqlx::query_as(
-        "SELECT permission_code FROM role_permissions WHERE role_id = $1 ORDER BY permission_code",
-    )
-    .bind(id)
-    .fetch_all(&mut *conn)
-    .await?;
-    Ok(RoleWithPermissions {
-        role,
-        permissions: permissions.into_iter().map(|p| p.0).collect(),
-    })
+    let role: RoleRow =
+        sqlx::query_as(dynamic(format!("{SELECT} WHERE r.id = $1"))).bind(id).fetch_one(&mut *conn).await?;
+    let permissions: Vec<(String,)> =
+        sqlx::query_as("SELECT permission_code FROM role_permissions WHERE role_id = $1 ORDER BY permission_code")
+            .bind(id)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(RoleWithPermissions { role, permissions: permissions.into_iter().map(|p| p.0).collect() })
 }
 
 pub async fn find_by_code(conn: &mut Conn, code: &str) -> StorageResult<Option<i64>> {
-    let r: Option<(i64,)> = sqlx::query_as("SELECT id FROM roles WHERE code = $1")
-        .bind(code)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let r: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM roles WHERE code = $1").bind(code).fetch_optional(&mut *conn).await?;
     Ok(r.map(|r| r.0))
 }
 
@@ -104,14 +90,15 @@ pub async fn insert(conn: &mut Conn, r: &RoleWrite, now: i64) -> StorageResult<i
 }
 
 pub async fn update(conn: &mut Conn, id: i64, r: &RoleWrite, now: i64) -> StorageResult<()> {
-    let res = sqlx::query("UPDATE roles SET name = $1, description = $2, data_scope = $3, updated_at = $4 WHERE id = $5")
-        .bind(&r.name)
-        .bind(&r.description)
-        .bind(&r.data_scope)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let res =
+        sqlx::query("UPDATE roles SET name = $1, description = $2, data_scope = $3, updated_at = $4 WHERE id = $5")
+            .bind(&r.name)
+            .bind(&r.description)
+            .bind(&r.data_scope)
+            .bind(now)
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     if res.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }
@@ -119,10 +106,7 @@ pub async fn update(conn: &mut Conn, id: i64, r: &RoleWrite, now: i64) -> Storag
 }
 
 pub async fn set_permissions(conn: &mut Conn, id: i64, codes: &[String]) -> StorageResult<()> {
-    sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM role_permissions WHERE role_id = $1").bind(id).execute(&mut *conn).await?;
     for c in codes {
         sqlx::query("INSERT INTO role_permissions (role_id, permission_code) VALUES ($1, $2)")
             .bind(id)
@@ -134,10 +118,7 @@ pub async fn set_permissions(conn: &mut Conn, id: i64, codes: &[String]) -> Stor
 }
 
 pub async fn delete(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    let r = sqlx::query("DELETE FROM roles WHERE id = $1 AND builtin = 0")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let r = sqlx::query("DELETE FROM roles WHERE id = $1 AND builtin = 0").bind(id).execute(&mut *conn).await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }
@@ -166,11 +147,7 @@ pub struct PermissionRow {
 }
 
 pub async fn permissions(conn: &mut Conn) -> StorageResult<Vec<PermissionRow>> {
-    Ok(
-        sqlx::query_as("SELECT * FROM permissions ORDER BY module, sort_order, code")
-            .fetch_all(&mut *conn)
-            .await?,
-    )
+    Ok(sqlx::query_as("SELECT * FROM permissions ORDER BY module, sort_order, code").fetch_all(&mut *conn).await?)
 }
 
 /// Roles of one user with their data scopes.
@@ -201,10 +178,7 @@ pub async fn roles_of_users(conn: &mut Conn, user_ids: &[i64]) -> StorageResult<
 }
 
 /// Permission codes and duties a set of roles grants.
-pub async fn permissions_of_roles(
-    conn: &mut Conn,
-    role_ids: &[i64],
-) -> StorageResult<Vec<(String, String)>> {
+pub async fn permissions_of_roles(conn: &mut Conn, role_ids: &[i64]) -> StorageResult<Vec<(String, String)>> {
     if role_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -227,10 +201,7 @@ pub async fn duties_of(conn: &mut Conn, codes: &[String]) -> StorageResult<Vec<(
         return Ok(Vec::new());
     }
     let ps: Vec<String> = (1..=codes.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT code, duty FROM permissions WHERE code IN ({})",
-        ps.join(", ")
-    );
+    let sql = format!("SELECT code, duty FROM permissions WHERE code IN ({})", ps.join(", "));
     let mut q = sqlx::query_as(dynamic(sql));
     for c in codes {
         q = q.bind(c.clone());

@@ -34,12 +34,7 @@ pub async fn insert(
 }
 
 /// The session if it exists, has been used within `idle_ms`, and its user is enabled and not deleted.
-pub async fn get_live(
-    conn: &mut Conn,
-    token_hash: &str,
-    now: i64,
-    idle_ms: i64,
-) -> StorageResult<Option<SessionRow>> {
+pub async fn get_live(conn: &mut Conn, token_hash: &str, now: i64, idle_ms: i64) -> StorageResult<Option<SessionRow>> {
     Ok(sqlx::query_as(
         "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = $1 AND s.last_seen_at > $2 AND u.enabled = 1 AND u.deleted_at IS NULL",
@@ -51,30 +46,22 @@ pub async fn get_live(
 }
 
 pub async fn touch(conn: &mut Conn, token_hash: &str, now: i64) -> StorageResult<()> {
-    sqlx::query(
-        "UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1",
-    )
-    .bind(now)
-    .bind(token_hash)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
-pub async fn delete(conn: &mut Conn, token_hash: &str) -> StorageResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2 AND last_seen_at < $1")
+        .bind(now)
         .bind(token_hash)
         .execute(&mut *conn)
         .await?;
     Ok(())
 }
 
+pub async fn delete(conn: &mut Conn, token_hash: &str) -> StorageResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&mut *conn).await?;
+    Ok(())
+}
+
 pub async fn delete_for_users(conn: &mut Conn, user_ids: &[i64]) -> StorageResult<()> {
     for id in user_ids {
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
     }
     Ok(())
 }

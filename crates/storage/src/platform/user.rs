@@ -28,11 +28,8 @@ const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.department_id, 
      u.zzd_account_id, u.employee_code, u.created_at, u.updated_at \
      FROM users u JOIN departments d ON d.id = u.department_id";
 
-pub const SCOPE_COLUMNS: ScopeColumns = ScopeColumns {
-    region: "d.region_code",
-    department: "u.department_id",
-    owner: "u.id",
-};
+pub const SCOPE_COLUMNS: ScopeColumns =
+    ScopeColumns { region: "d.region_code", department: "u.department_id", owner: "u.id" };
 
 #[derive(Debug, Clone, Default)]
 pub struct UserFilter {
@@ -50,9 +47,7 @@ fn where_of(backend: Backend, f: &UserFilter, scope: &ScopeFilter) -> Where {
     w.scope(scope, SCOPE_COLUMNS);
     if let Some(k) = &f.keyword {
         let p = w.push_bind(Bind::Text(dialect::like_pattern(k)));
-        w.and_raw(format!(
-            "(u.username {like} {p} ESCAPE '\\' OR u.display_name {like} {p} ESCAPE '\\')"
-        ));
+        w.and_raw(format!("(u.username {like} {p} ESCAPE '\\' OR u.display_name {like} {p} ESCAPE '\\')"));
     }
     if let Some(ds) = &f.departments {
         if ds.is_empty() {
@@ -66,20 +61,12 @@ fn where_of(backend: Backend, f: &UserFilter, scope: &ScopeFilter) -> Where {
         w.and("u.enabled = {}", Bind::I64(i64::from(e)));
     }
     if let Some(r) = f.role_id {
-        w.and(
-            "u.id IN (SELECT user_id FROM user_roles WHERE role_id = {})",
-            Bind::I64(r),
-        );
+        w.and("u.id IN (SELECT user_id FROM user_roles WHERE role_id = {})", Bind::I64(r));
     }
     w
 }
 
-pub async fn count(
-    conn: &mut Conn,
-    backend: Backend,
-    f: &UserFilter,
-    scope: &ScopeFilter,
-) -> StorageResult<i64> {
+pub async fn count(conn: &mut Conn, backend: Backend, f: &UserFilter, scope: &ScopeFilter) -> StorageResult<i64> {
     let w = where_of(backend, f, scope);
     // Only the region scope looks at the department; without it the count is an index-only scan.
     let from = match scope {
@@ -87,10 +74,7 @@ pub async fn count(
         _ => "users u",
     };
     let sql = format!("SELECT COUNT(*) FROM {from}{}", w.sql());
-    let (n,): (i64,) = w
-        .apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_one(&mut *conn)
-        .await?;
+    let (n,): (i64,) = w.apply_as(sqlx::query_as(dynamic(sql))).fetch_one(&mut *conn).await?;
     Ok(n)
 }
 
@@ -108,13 +92,8 @@ pub async fn list(
     let mut w = where_of(backend, f, scope);
     let l = w.push_bind(Bind::I64(limit));
     let o = w.push_bind(Bind::I64(offset));
-    let sql = format!(
-        "{SELECT}{} ORDER BY {order_by} LIMIT {l} OFFSET {o}",
-        w.sql()
-    );
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_all(&mut *conn)
-        .await?)
+    let sql = format!("{SELECT}{} ORDER BY {order_by} LIMIT {l} OFFSET {o}", w.sql());
+    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
 }
 
 /// One user if it exists, is not deleted and lies in `scope`.
@@ -124,18 +103,11 @@ pub async fn get(conn: &mut Conn, id: i64, scope: &ScopeFilter) -> StorageResult
     w.and("u.id = {}", Bind::I64(id));
     w.scope(scope, SCOPE_COLUMNS);
     let sql = format!("{SELECT}{}", w.sql());
-    w.apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(StorageError::NotFound)
+    w.apply_as(sqlx::query_as(dynamic(sql))).fetch_optional(&mut *conn).await?.ok_or(StorageError::NotFound)
 }
 
 /// Which of `ids` exist (not deleted) inside `scope`.
-pub async fn ids_in_scope(
-    conn: &mut Conn,
-    ids: &[i64],
-    scope: &ScopeFilter,
-) -> StorageResult<Vec<i64>> {
+pub async fn ids_in_scope(conn: &mut Conn, ids: &[i64], scope: &ScopeFilter) -> StorageResult<Vec<i64>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -144,14 +116,8 @@ pub async fn ids_in_scope(
     let ps: Vec<String> = ids.iter().map(|i| w.push_bind(Bind::I64(*i))).collect();
     w.and_raw(format!("u.id IN ({})", ps.join(", ")));
     w.scope(scope, SCOPE_COLUMNS);
-    let sql = format!(
-        "SELECT u.id FROM users u JOIN departments d ON d.id = u.department_id{}",
-        w.sql()
-    );
-    let rows: Vec<(i64,)> = w
-        .apply_as(sqlx::query_as(dynamic(sql)))
-        .fetch_all(&mut *conn)
-        .await?;
+    let sql = format!("SELECT u.id FROM users u JOIN departments d ON d.id = u.department_id{}", w.sql());
+    let rows: Vec<(i64,)> = w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -238,25 +204,14 @@ pub async fn update(conn: &mut Conn, id: i64, u: &UserUpdate, now: i64) -> Stora
         return Err(StorageError::NotFound);
     }
     for (prefix, change) in [("phone", &u.phone), ("id_number", &u.id_number)] {
-        let sql = format!(
-            "UPDATE users SET {prefix}_enc = $1, {prefix}_masked = $2, {prefix}_index = $3 WHERE id = $4"
-        );
+        let sql =
+            format!("UPDATE users SET {prefix}_enc = $1, {prefix}_masked = $2, {prefix}_index = $3 WHERE id = $4");
         let (e, m, i) = match change {
             FieldChange::Keep => continue,
             FieldChange::Clear => (None, None, None),
-            FieldChange::Set(p) => (
-                Some(p.enc.clone()),
-                Some(p.masked.clone()),
-                Some(p.index.clone()),
-            ),
+            FieldChange::Set(p) => (Some(p.enc.clone()), Some(p.masked.clone()), Some(p.index.clone())),
         };
-        sqlx::query(dynamic(sql))
-            .bind(e)
-            .bind(m)
-            .bind(i)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query(dynamic(sql)).bind(e).bind(m).bind(i).bind(id).execute(&mut *conn).await?;
     }
     Ok(())
 }
@@ -265,44 +220,37 @@ pub async fn update(conn: &mut Conn, id: i64, u: &UserUpdate, now: i64) -> Stora
 pub async fn soft_delete(conn: &mut Conn, ids: &[i64], now: i64) -> StorageResult<u64> {
     let mut n = 0;
     for id in ids {
-        n += sqlx::query("UPDATE users SET deleted_at = $1, enabled = 0, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL")
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
-        sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
+        n += sqlx::query(
+            "UPDATE users SET deleted_at = $1, enabled = 0, updated_at = $1 WHERE id = $2 AND deleted_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(id).execute(&mut *conn).await?;
     }
     Ok(n)
 }
 
-pub async fn set_enabled(
-    conn: &mut Conn,
-    ids: &[i64],
-    enabled: bool,
-    now: i64,
-) -> StorageResult<u64> {
+pub async fn set_enabled(conn: &mut Conn, ids: &[i64], enabled: bool, now: i64) -> StorageResult<u64> {
     let mut n = 0;
     for id in ids {
-        n += sqlx::query("UPDATE users SET enabled = $1, updated_at = $2 WHERE id = $3 AND deleted_at IS NULL AND enabled <> $1")
-            .bind(i64::from(enabled))
-            .bind(now)
-            .bind(id)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
+        n += sqlx::query(
+            "UPDATE users SET enabled = $1, updated_at = $2 WHERE id = $3 AND deleted_at IS NULL AND enabled <> $1",
+        )
+        .bind(i64::from(enabled))
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     }
     Ok(n)
 }
 
 pub async fn set_roles(conn: &mut Conn, user_id: i64, role_ids: &[i64]) -> StorageResult<()> {
-    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
     for r in role_ids {
         sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)")
             .bind(user_id)
@@ -325,10 +273,7 @@ pub struct Credentials {
     pub locked_until: Option<i64>,
 }
 
-pub async fn credentials_by_username(
-    conn: &mut Conn,
-    username: &str,
-) -> StorageResult<Option<Credentials>> {
+pub async fn credentials_by_username(conn: &mut Conn, username: &str) -> StorageResult<Option<Credentials>> {
     Ok(sqlx::query_as(
         "SELECT id, username, display_name, password_hash, enabled, failed_attempts, locked_until \
          FROM users WHERE username = $1 AND deleted_at IS NULL",
@@ -384,10 +329,11 @@ pub async fn record_success(conn: &mut Conn, id: i64, now: i64, ip: &str) -> Sto
 }
 
 pub async fn unlock(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    let r = sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND deleted_at IS NULL")
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
+    let r =
+        sqlx::query("UPDATE users SET failed_attempts = 0, locked_until = NULL WHERE id = $1 AND deleted_at IS NULL")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
     if r.rows_affected() == 0 {
         return Err(StorageError::NotFound);
     }
@@ -411,11 +357,7 @@ pub async fn set_password(conn: &mut Conn, id: i64, hash: &str, now: i64) -> Sto
 }
 
 /// Encrypted value of a protected field (`phone` or `id_number`).
-pub async fn protected_value(
-    conn: &mut Conn,
-    id: i64,
-    field: &str,
-) -> StorageResult<Option<String>> {
+pub async fn protected_value(conn: &mut Conn, id: i64, field: &str) -> StorageResult<Option<String>> {
     let sql = match field {
         "phone" => "SELECT phone_enc FROM users WHERE id = $1 AND deleted_at IS NULL",
         "id_number" => "SELECT id_number_enc FROM users WHERE id = $1 AND deleted_at IS NULL",
@@ -426,8 +368,7 @@ pub async fn protected_value(
 }
 
 pub async fn count_all(conn: &mut Conn) -> StorageResult<i64> {
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL")
-        .fetch_one(&mut *conn)
-        .await?;
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM users WHERE deleted_at IS NULL").fetch_one(&mut *conn).await?;
     Ok(n)
 }

@@ -1,0 +1,3 @@
+//! Repositories of the clue center.
+
+pub mod config;
