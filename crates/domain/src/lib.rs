@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod clue;
 pub mod crypto;
+pub mod geo;
 pub mod ids;
 pub mod page;
 pub mod permission;

@@ -1,6 +1,8 @@
 //! Clue center domain: handling stages, numbering patterns, category and configuration values.
 
+pub mod dedup;
 pub mod numbering;
+pub mod signature;
 
 use serde::{Deserialize, Serialize};
 
