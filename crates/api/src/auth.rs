@@ -342,5 +342,7 @@ pub mod perm {
         AuditVerify = "platform:audit:verify",
         ClueConfigView = "clue:config:view",
         ClueConfigEdit = "clue:config:edit",
+        ClueSourceView = "clue:source:view",
+        ClueSourceEdit = "clue:source:edit",
     }
 }

@@ -275,3 +275,38 @@ async fn handling_rules_need_the_clue_permissions() {
     let (status, body) = app.post(&v, "/api/clue/case-types", json!({"code": "x_type", "name": "X"})).await;
     assert_error(status, &body, StatusCode::FORBIDDEN, "forbidden");
 }
+
+#[tokio::test]
+async fn sources_get_credentials_once_and_validate_mappings() {
+    let app = TestApp::new().await;
+    let s = app.login("dispatcher").await;
+    let body = json!({"code": "hotline_12345", "name": "12345 政务服务热线", "kind": "hotline", "region_code": "331100",
+        "category_mapping": {"0301": "E0502", "0302": "E0102"}, "field_mapping": {"description": "content", "reporter_phone": "tel"},
+        "callback_url": "https://12345.example.gov.cn/callback"});
+    let (status, created) = app.post(&s, "/api/clue/sources", body).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let secret = created["credentials"]["secret"].as_str().unwrap().to_owned();
+    assert_eq!(secret.len(), 48);
+    assert!(created["credentials"]["app_key"].as_str().unwrap().starts_with("lsxz_"));
+    let id = created["source"]["id"].as_i64().unwrap();
+    // Never shown again, never stored in clear.
+    let (_, list) = app.get(&s, "/api/clue/sources").await;
+    assert!(!list.to_string().contains(&secret));
+    let (enc,): (String,) = sqlx::query_as("SELECT secret_enc FROM sources").fetch_one(app.db.pool()).await.unwrap();
+    assert!(enc.starts_with("sm4gcm1:") && !enc.contains(&secret));
+    let (_, audit_rows) = app.get(&app.login("auditadmin").await, "/api/platform/audit?target_type=source").await;
+    assert!(!audit_rows.to_string().contains(&secret));
+    let (status, rotated) = app.post(&s, &format!("/api/clue/sources/{id}/rotate-secret"), json!({})).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_ne!(rotated["secret"], secret);
+    let bad = json!({"code": "x_src", "name": "坏来源", "kind": "satellite", "region_code": "999999",
+        "category_mapping": {"9": "Z9999"}, "field_mapping": {"password": "pw"}, "callback_url": "ftp://x"});
+    let (status, body) = app.post(&s, "/api/clue/sources", bad).await;
+    assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    for f in ["kind", "region_code", "category_mapping", "field_mapping", "callback_url"] {
+        assert!(body["details"]["fields"][f].is_string(), "{f}: {body}");
+    }
+    let (status, body) =
+        app.post(&s, "/api/clue/sources", json!({"code": "hotline_12345", "name": "另一个", "kind": "hotline"})).await;
+    assert_error(status, &body, StatusCode::CONFLICT, "duplicate");
+}

@@ -46,6 +46,8 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
             "platform:item:view",
             "clue:config:view",
             "clue:config:edit",
+            "clue:source:view",
+            "clue:source:edit",
         ],
     ),
     (

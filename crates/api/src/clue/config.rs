@@ -1324,7 +1324,8 @@ pub struct VersionQuery {
     pub page_size: Option<i64>,
 }
 
-const ENTITIES: [&str; 6] = ["category", "case_type", "severity", "numbering_rule", "responsibility", "dedup_setting"];
+const ENTITIES: [&str; 7] =
+    ["category", "case_type", "severity", "numbering_rule", "responsibility", "dedup_setting", "source"];
 
 /// The change history of handling-rule configuration, newest first.
 #[utoipa::path(get, path = "/api/clue/config-versions", tag = "clue", params(VersionQuery),

@@ -75,8 +75,13 @@ impl TestApp {
         .await;
         app.add_role("county_leader", "县领导", "region", &["platform:org:view", "platform:user:view"]).await;
         app.add_role("handler", "部门处置人员", "department", &["platform:region:view"]).await;
-        app.add_role("dispatcher", "调度员", "all", &["clue:config:view", "clue:config:edit", "platform:org:view"])
-            .await;
+        app.add_role(
+            "dispatcher",
+            "调度员",
+            "all",
+            &["clue:config:view", "clue:config:edit", "clue:source:view", "clue:source:edit", "platform:org:view"],
+        )
+        .await;
         app.add_user("sysadmin", "丽水市综合行政执法局办公室", &["sys_admin"]).await;
         app.add_user("secadmin", "丽水市综合行政执法局政策法规科", &["security_admin"]).await;
         app.add_user("auditadmin", "丽水市综合行政执法局执法监督科", &["audit_admin"]).await;

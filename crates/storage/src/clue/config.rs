@@ -692,3 +692,139 @@ pub async fn delete_dedup_setting(conn: &mut Conn, id: i64) -> StorageResult<()>
             .rows_affected(),
     )
 }
+
+// ---- sources -----------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct SourceRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub region_code: Option<String>,
+    pub region_name: Option<String>,
+    pub department_id: Option<i64>,
+    pub department_name: Option<String>,
+    pub app_key: String,
+    pub secret_enc: String,
+    pub callback_url: Option<String>,
+    pub category_mapping: String,
+    pub field_mapping: String,
+    pub enabled: i64,
+    pub last_seen_at: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SourceWrite {
+    pub code: String,
+    pub name: String,
+    pub kind: String,
+    pub region_code: Option<String>,
+    pub department_id: Option<i64>,
+    pub callback_url: Option<String>,
+    pub category_mapping: String,
+    pub field_mapping: String,
+    pub enabled: bool,
+}
+
+const SOURCE_SELECT: &str = "SELECT s.id, s.code, s.name, s.kind, s.region_code, g.name AS region_name, s.department_id, \
+     d.name AS department_name, s.app_key, s.secret_enc, s.callback_url, s.category_mapping, s.field_mapping, s.enabled, s.last_seen_at \
+     FROM sources s LEFT JOIN regions g ON g.code = s.region_code LEFT JOIN departments d ON d.id = s.department_id";
+
+pub async fn sources(conn: &mut Conn) -> StorageResult<Vec<SourceRow>> {
+    Ok(sqlx::query_as(dynamic(format!("{SOURCE_SELECT} ORDER BY s.id"))).fetch_all(&mut *conn).await?)
+}
+
+pub async fn source(conn: &mut Conn, id: i64) -> StorageResult<SourceRow> {
+    Ok(sqlx::query_as(dynamic(format!("{SOURCE_SELECT} WHERE s.id = $1"))).bind(id).fetch_one(&mut *conn).await?)
+}
+
+pub async fn source_by_app_key(conn: &mut Conn, app_key: &str) -> StorageResult<Option<SourceRow>> {
+    Ok(sqlx::query_as(dynamic(format!("{SOURCE_SELECT} WHERE s.app_key = $1")))
+        .bind(app_key)
+        .fetch_optional(&mut *conn)
+        .await?)
+}
+
+pub async fn insert_source(
+    conn: &mut Conn,
+    s: &SourceWrite,
+    app_key: &str,
+    secret_enc: &str,
+    now: i64,
+) -> StorageResult<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO sources (code, name, kind, region_code, department_id, app_key, secret_enc, callback_url, category_mapping, \
+         field_mapping, enabled, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+    )
+    .bind(&s.code)
+    .bind(&s.name)
+    .bind(&s.kind)
+    .bind(&s.region_code)
+    .bind(s.department_id)
+    .bind(app_key)
+    .bind(secret_enc)
+    .bind(&s.callback_url)
+    .bind(&s.category_mapping)
+    .bind(&s.field_mapping)
+    .bind(i64::from(s.enabled))
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+pub async fn update_source(conn: &mut Conn, id: i64, s: &SourceWrite, now: i64) -> StorageResult<()> {
+    let r = sqlx::query(
+        "UPDATE sources SET code = $1, name = $2, kind = $3, region_code = $4, department_id = $5, callback_url = $6, \
+         category_mapping = $7, field_mapping = $8, enabled = $9, updated_at = $10 WHERE id = $11",
+    )
+    .bind(&s.code)
+    .bind(&s.name)
+    .bind(&s.kind)
+    .bind(&s.region_code)
+    .bind(s.department_id)
+    .bind(&s.callback_url)
+    .bind(&s.category_mapping)
+    .bind(&s.field_mapping)
+    .bind(i64::from(s.enabled))
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    affected(r.rows_affected())
+}
+
+pub async fn set_source_secret(conn: &mut Conn, id: i64, secret_enc: &str, now: i64) -> StorageResult<()> {
+    let r = sqlx::query("UPDATE sources SET secret_enc = $1, updated_at = $2 WHERE id = $3")
+        .bind(secret_enc)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    affected(r.rows_affected())
+}
+
+pub async fn delete_source(conn: &mut Conn, id: i64) -> StorageResult<()> {
+    affected(sqlx::query("DELETE FROM sources WHERE id = $1").bind(id).execute(&mut *conn).await?.rows_affected())
+}
+
+/// Remember a nonce until `expires_at`; false when the source used it already (a replay).
+pub async fn claim_nonce(
+    conn: &mut Conn,
+    source_id: i64,
+    nonce: &str,
+    expires_at: i64,
+    now: i64,
+) -> StorageResult<bool> {
+    sqlx::query("DELETE FROM intake_nonces WHERE expires_at < $1").bind(now).execute(&mut *conn).await?;
+    let r = sqlx::query(
+        "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(source_id)
+    .bind(nonce)
+    .bind(expires_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
