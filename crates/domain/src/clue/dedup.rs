@@ -210,6 +210,11 @@ fn major(code: &str) -> &str {
     code.get(..3).unwrap_or(code)
 }
 
+/// Weights of the combined score: same minor category, proximity, text similarity.
+pub const WEIGHT_CATEGORY: f64 = 0.5;
+pub const WEIGHT_PROXIMITY: f64 = 0.25;
+pub const WEIGHT_TEXT: f64 = 0.25;
+
 /// Combined score in 0..=1, or `None` when a gate (distance beyond twice the radius, outside the
 /// time window, different category family when required) rules a duplicate out.
 pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64> {
@@ -225,9 +230,11 @@ pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64>
     }
     // Full proximity within half the radius, falling to 0 at twice the radius.
     let prox = if d <= p.radius_m / 2.0 { 1.0 } else { (2.0 * p.radius_m - d) / (1.5 * p.radius_m) };
-    let text = text_similarity(new.fingerprint, old.fingerprint);
+    // Reporters word the same problem very differently (median word/bigram similarity of true
+    // duplicates is about 0.35), so text similarity counts fully from 0.5 on.
+    let text = (text_similarity(new.fingerprint, old.fingerprint) / 0.5).min(1.0);
     let same_minor = if new.category == old.category { 1.0 } else { 0.0 };
-    Some((0.6 * text + 0.3 * prox + 0.1 * same_minor).clamp(0.0, 1.0))
+    Some((WEIGHT_CATEGORY * same_minor + WEIGHT_PROXIMITY * prox + WEIGHT_TEXT * text).clamp(0.0, 1.0))
 }
 
 pub fn verdict(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Verdict {
