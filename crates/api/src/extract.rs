@@ -96,3 +96,16 @@ impl<S: Send + Sync> FromRequest<S> for Multipart {
         Ok(Multipart(axum::extract::Multipart::from_request(req, state).await?))
     }
 }
+
+impl Multipart {
+    /// The bytes of the form's `file` field (the one upload field of the import endpoints).
+    pub async fn file(mut self) -> Result<Vec<u8>, ApiError> {
+        let mut bytes = None;
+        while let Some(field) = self.0.next_field().await? {
+            if field.name() == Some("file") {
+                bytes = Some(field.bytes().await?.to_vec());
+            }
+        }
+        bytes.ok_or_else(|| ApiError::field("file", "缺少上传文件（字段名 file）"))
+    }
+}

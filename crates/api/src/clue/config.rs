@@ -1021,15 +1021,9 @@ pub struct ResponsibilityImportReport {
 async fn import_responsibilities(
     State(s): State<AppState>,
     auth: Authorized<perm::ClueConfigEdit>,
-    Multipart(mut form): Multipart,
+    form: Multipart,
 ) -> ApiResult<Json<ResponsibilityImportReport>> {
-    let mut bytes = None;
-    while let Some(field) = form.next_field().await? {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await?.to_vec());
-        }
-    }
-    let bytes = bytes.ok_or_else(|| ApiError::field("file", "缺少上传文件（字段名 file）"))?;
+    let bytes = form.file().await?;
     let rows = tokio::task::spawn_blocking(move || xlsx::read_rows(bytes, &RESP_HEADERS, 20_000))
         .await
         .map_err(ApiError::internal)?

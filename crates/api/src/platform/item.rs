@@ -183,15 +183,9 @@ fn parse_rows(bytes: Vec<u8>) -> Result<Vec<item::ItemWrite>, Vec<FieldError>> {
 async fn import_items(
     State(s): State<AppState>,
     auth: Authorized<perm::ItemImport>,
-    Multipart(mut form): Multipart,
+    form: Multipart,
 ) -> ApiResult<Json<ImportReport>> {
-    let mut bytes = None;
-    while let Some(field) = form.next_field().await? {
-        if field.name() == Some("file") {
-            bytes = Some(field.bytes().await?.to_vec());
-        }
-    }
-    let bytes = bytes.ok_or_else(|| ApiError::field("file", "缺少上传文件（字段名 file）"))?;
+    let bytes = form.file().await?;
     let rows = tokio::task::spawn_blocking(move || parse_rows(bytes))
         .await
         .map_err(ApiError::internal)?
