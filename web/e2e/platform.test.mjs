@@ -15,15 +15,20 @@ after(async () => {
 })
 
 const GROUP_SYSTEM = ['menu-system']
+// 线索中心 → 处置规则 (clue:config:view, seeded for the city and county leaders and the dispatcher).
+const CLUE_CONFIG = ['menu-clue', 'menu-clue-config', 'menu-clue-categories', 'menu-clue-case-types',
+  'menu-clue-severities', 'menu-clue-numbering', 'menu-clue-responsibilities', 'menu-clue-dedup']
 const EXPECTED = {
   sysadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
     'menu-platform-item', 'menu-platform-dict', 'menu-platform-portal', 'menu-security', 'menu-platform-role'],
   secadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-security', 'menu-platform-role'],
   auditadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-audit', 'menu-audit-log'],
   cityleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
-    'menu-platform-item', 'menu-platform-dict'],
-  countyleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item'],
-  dispatcher: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item'],
+    'menu-platform-item', 'menu-platform-dict', ...CLUE_CONFIG],
+  countyleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
+    ...CLUE_CONFIG],
+  dispatcher: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
+    ...CLUE_CONFIG],
   handler: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region', 'menu-platform-item'],
   township: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region'],
 }

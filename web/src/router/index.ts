@@ -1,7 +1,8 @@
 import { createRouter, createWebHistory, type RouteLocationRaw, type RouteRecordRaw } from 'vue-router'
 import { useAuthStore } from '@/stores/auth'
 import { useTabsStore } from '@/stores/tabs'
-import { firstAccessiblePath, permitted } from './menu'
+import { findGroup, firstAccessiblePath, permitted } from './menu'
+import { clueRoutes } from './modules/clue'
 import { platformRoutes } from './modules/platform'
 
 const Layout = () => import('@/layout/index.vue')
@@ -27,6 +28,7 @@ export const layoutRoutes: RouteRecordRaw[] = [
       },
     ],
   },
+  ...clueRoutes,
   ...platformRoutes,
 ]
 
@@ -83,11 +85,12 @@ router.beforeEach(async (to): Promise<boolean | RouteLocationRaw> => {
   if (!to.matched.every((record) => permitted(record.meta.perm, auth.hasPerm))) {
     return { name: 'forbidden', query: { from: to.fullPath } }
   }
-  // A menu group itself (e.g. /system) opens the first page in it the user may see. Done here rather
-  // than with `redirect` because redirects are resolved before the session is loaded.
-  const group = layoutRoutes.find((r) => r.name !== undefined && r.name === to.name && r.children?.length)
+  // A menu group itself (e.g. /system, or the nested /clue/config) opens the first page in it the
+  // user may see. Done here rather than with `redirect` because redirects are resolved before the
+  // session is loaded.
+  const group = findGroup(layoutRoutes, to.name)
   if (group) {
-    const target = firstAccessiblePath(group, auth.hasPerm)
+    const target = firstAccessiblePath(group.route, auth.hasPerm, group.parentPath)
     return target ?? { name: 'forbidden', query: { from: to.fullPath } }
   }
   return true

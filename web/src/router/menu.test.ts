@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RouteRecordRaw } from 'vue-router'
-import { buildMenu, firstAccessiblePath, joinPath, permitted } from './menu'
+import { buildMenu, findGroup, firstAccessiblePath, joinPath, permitted } from './menu'
+import { clueRoutes } from './modules/clue'
 
 const View = { render: () => null }
 
@@ -31,6 +32,23 @@ const routes: RouteRecordRaw[] = [
     meta: { title: '安全审计' },
     children: [{ path: 'log', name: 'audit-log', component: View, meta: { title: '审计日志', perm: 'platform:audit:view' } }],
   },
+  {
+    path: '/clue',
+    name: 'clue',
+    component: View,
+    meta: { title: '线索中心' },
+    children: [
+      {
+        path: 'config',
+        name: 'clue-config',
+        meta: { title: '处置规则' },
+        children: [
+          { path: '/clue/categories', name: 'clue-categories', component: View, meta: { title: '分类配置', perm: 'clue:config:view' } },
+          { path: 'dedup', name: 'clue-dedup', component: View, meta: { title: '去重配置', perm: 'clue:config:dedup' } },
+        ],
+      },
+    ],
+  },
 ]
 
 const holding = (...codes: string[]) => (c: string) => codes.includes(c)
@@ -50,7 +68,45 @@ describe('buildMenu', () => {
 
   it('shows every group to a user holding all codes', () => {
     const menu = buildMenu(routes, () => true)
-    expect(menu.map((m) => m.name)).toEqual(['home', 'system', 'audit'])
+    expect(menu.map((m) => m.name)).toEqual(['home', 'system', 'audit', 'clue'])
+  })
+
+  it('nests sub-groups and drops them (and their parent) when empty', () => {
+    const menu = buildMenu(routes, holding('clue:config:dedup'))
+    expect(menu.map((m) => m.name)).toEqual(['home', 'clue'])
+    const sub = menu[1].children ?? []
+    expect(sub.map((c) => [c.name, c.path])).toEqual([['clue-config', '/clue/config']])
+    expect(sub[0].children?.map((c) => [c.name, c.path])).toEqual([['clue-dedup', '/clue/config/dedup']])
+  })
+})
+
+describe('clue module routes', () => {
+  it('builds 线索中心 → 处置规则 → six pages for clue:config:view', () => {
+    const menu = buildMenu(clueRoutes, holding('clue:config:view'))
+    expect(menu.map((m) => [m.name, m.path, m.title])).toEqual([['clue', '/clue', '线索中心']])
+    const group = menu[0].children ?? []
+    expect(group.map((m) => m.name)).toEqual(['clue-config'])
+    expect(group[0].children?.map((m) => [m.name, m.path])).toEqual([
+      ['clue-categories', '/clue/categories'],
+      ['clue-case-types', '/clue/case-types'],
+      ['clue-severities', '/clue/severities'],
+      ['clue-numbering', '/clue/numbering'],
+      ['clue-responsibilities', '/clue/responsibilities'],
+      ['clue-dedup', '/clue/dedup'],
+    ])
+  })
+
+  it('is hidden without clue:config:view, and every page requires it', () => {
+    expect(buildMenu(clueRoutes, holding('platform:user:view'))).toEqual([])
+    expect(buildMenu(clueRoutes, holding('clue:config:edit'))).toEqual([])
+  })
+
+  it('the group and the sub-group open the first page', () => {
+    expect(firstAccessiblePath(clueRoutes[0], holding('clue:config:view'))).toBe('/clue/categories')
+    const sub = findGroup(clueRoutes, 'clue-config')
+    expect(sub?.parentPath).toBe('/clue')
+    expect(sub && firstAccessiblePath(sub.route, holding('clue:config:view'), sub.parentPath)).toBe('/clue/categories')
+    expect(sub && firstAccessiblePath(sub.route, holding(), sub.parentPath)).toBeNull()
   })
 })
 
@@ -66,6 +122,23 @@ describe('route helpers', () => {
     expect(joinPath('/system', 'user')).toBe('/system/user')
     expect(joinPath('/', 'home')).toBe('/home')
     expect(joinPath('/system', '/abs')).toBe('/abs')
+  })
+
+  it('findGroup finds top-level and nested groups by name, not pages', () => {
+    expect(findGroup(routes, 'system')?.route.path).toBe('/system')
+    expect(findGroup(routes, 'system')?.parentPath).toBe('')
+    const nested = findGroup(routes, 'clue-config')
+    expect(nested?.route.name).toBe('clue-config')
+    expect(nested?.parentPath).toBe('/clue')
+    expect(findGroup(routes, 'platform-user')).toBeNull()
+    expect(findGroup(routes, 'missing')).toBeNull()
+    expect(findGroup(routes, undefined)).toBeNull()
+  })
+
+  it('firstAccessiblePath walks into nested groups', () => {
+    expect(firstAccessiblePath(routes[4], holding('clue:config:dedup'))).toBe('/clue/config/dedup')
+    expect(firstAccessiblePath(routes[4], holding('clue:config:view', 'clue:config:dedup'))).toBe('/clue/categories')
+    expect(firstAccessiblePath(routes[4], holding())).toBeNull()
   })
 
   it('firstAccessiblePath picks the first permitted child', () => {

@@ -71,3 +71,25 @@ export function firstAccessiblePath(route: RouteRecordRaw, hasPerm: PermCheck, p
   }
   return null
 }
+
+/** A group route (one with children) found by name at any depth, with the path of its parent. */
+export interface GroupMatch {
+  route: RouteRecordRaw
+  parentPath: string
+}
+
+/**
+ * The group route named `name` anywhere in the tree (top-level groups such as `system`, nested
+ * ones such as `clue-config`), for the guard that opens a group's first permitted page.
+ */
+export function findGroup(routes: readonly RouteRecordRaw[], name: unknown, parentPath = ''): GroupMatch | null {
+  if (name === undefined || name === null) return null
+  for (const route of routes) {
+    const children = route.children ?? []
+    if (children.length === 0) continue
+    if (route.name !== undefined && route.name === name) return { route, parentPath }
+    const nested = findGroup(children, name, joinPath(parentPath, route.path))
+    if (nested) return nested
+  }
+  return null
+}

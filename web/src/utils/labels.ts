@@ -119,3 +119,73 @@ export function avatarText(name: string | null | undefined): string {
   if (!n) return '?'
   return n.length <= 4 ? n.slice(-2) : n.slice(0, 1)
 }
+
+// ---- clue center handling rules (F04–F11) ------------------------------------------------------
+
+export const CATEGORY_LEVEL_LABELS = {
+  major: '大类',
+  minor: '小类',
+} as const
+
+export const CATEGORY_KIND_LABELS = {
+  component: '部件',
+  event: '事件',
+  enforcement: '执法',
+} as const
+
+/** Long form for forms and tooltips. */
+export const CATEGORY_KIND_FULL_LABELS = {
+  component: '部件',
+  event: '事件',
+  enforcement: '执法事项类',
+} as const
+
+export const CATEGORY_KIND_TAGS: Readonly<Record<string, TagType>> = {
+  component: 'warning',
+  event: 'primary',
+  enforcement: 'danger',
+}
+
+/** Workflow stages in handling order. */
+export const STAGE_LABELS = {
+  receive: '受理',
+  file: '立案',
+  dispatch: '派遣',
+  handle: '处置',
+  report: '反馈',
+  verify: '核查',
+  close: '结案',
+} as const
+
+export const RESPONSIBILITY_TIER_LABELS = {
+  city: '市级',
+  county: '县级',
+  township: '乡镇级',
+} as const
+
+export const RESPONSIBILITY_TIER_TAGS: Readonly<Record<string, TagType>> = {
+  city: 'danger',
+  county: 'primary',
+  township: 'success',
+}
+
+export const CONFIG_ENTITY_LABELS = {
+  category: '分类',
+  case_type: '类型',
+  severity: '程度等级',
+  numbering_rule: '编码规则',
+  responsibility: '权责清单',
+  dedup_setting: '去重配置',
+} as const
+
+export const CONFIG_ACTION_LABELS = {
+  create: '新增',
+  update: '修改',
+  delete: '删除',
+} as const
+
+export const CONFIG_ACTION_TAGS: Readonly<Record<string, TagType>> = {
+  create: 'success',
+  update: 'primary',
+  delete: 'danger',
+}

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { checkPassword, ID_NUMBER_PATTERN, passwordClasses, PHONE_PATTERN, USERNAME_PATTERN } from './validators'
+import {
+  CATEGORY_CODE_PATTERN,
+  checkPassword,
+  CONFIG_CODE_PATTERN,
+  ID_NUMBER_PATTERN,
+  passwordClasses,
+  PHONE_PATTERN,
+  USERNAME_PATTERN,
+} from './validators'
 
 describe('password policy', () => {
   it.each([
@@ -35,5 +43,17 @@ describe('patterns', () => {
     expect(ID_NUMBER_PATTERN.test('33110219900101123X')).toBe(true)
     expect(ID_NUMBER_PATTERN.test('331102199001011234')).toBe(true)
     expect(ID_NUMBER_PATTERN.test('33110219900101123')).toBe(false)
+  })
+})
+
+describe('clue config codes', () => {
+  it('category codes: 1–16 letters, digits, _ or -', () => {
+    for (const ok of ['01', '0101', 'A-1_b', 'x'.repeat(16)]) expect(CATEGORY_CODE_PATTERN.test(ok)).toBe(true)
+    for (const bad of ['', 'x'.repeat(17), '01 02', '分类']) expect(CATEGORY_CODE_PATTERN.test(bad)).toBe(false)
+  })
+
+  it('case-type / severity codes: lower-case, starting with a letter', () => {
+    for (const ok of ['complaint', 'level_1', 'ab']) expect(CONFIG_CODE_PATTERN.test(ok)).toBe(true)
+    for (const bad of ['Complaint', '1st', 'a', 'a-b']) expect(CONFIG_CODE_PATTERN.test(bad)).toBe(false)
   })
 })

@@ -8,6 +8,10 @@ export const ID_NUMBER_PATTERN = /^\d{17}[\dXx]$/
 export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 export const ROLE_CODE_PATTERN = /^[a-z][a-z0-9_]{1,31}$/
 export const DICT_CODE_PATTERN = /^[a-z][a-z0-9_]{1,63}$/
+/** Codes of clue case types and severities: as dictionary codes. */
+export const CONFIG_CODE_PATTERN = DICT_CODE_PATTERN
+/** Codes of clue categories (大类 01, 小类 0101 …): 1–16 letters, digits, `_` or `-`. */
+export const CATEGORY_CODE_PATTERN = /^[A-Za-z0-9_-]{1,16}$/
 
 export const PASSWORD_MIN_LENGTH = 10
 export const PASSWORD_HINT = '至少 10 位，且包含大写字母、小写字母、数字、符号中的至少 3 类'

@@ -3,9 +3,9 @@ import type { DictItem, DictItemInput, DictType, DictTypeInput } from '../types'
 
 const BASE = '/api/platform/dicts'
 
-/** All dictionary types with their items. */
-export function listDicts(): Promise<DictType[]> {
-  return http.get<DictType[]>(BASE)
+/** All dictionary types with their items (any logged-in user may read them). */
+export function listDicts(options: { silent?: boolean } = {}): Promise<DictType[]> {
+  return http.get<DictType[]>(BASE, undefined, options)
 }
 
 export function createDictType(body: DictTypeInput): Promise<DictType> {
