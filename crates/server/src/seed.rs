@@ -104,6 +104,7 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
         role::set_permissions(&mut tx, id, &perms).await?;
     }
     let responsibilities = seed_responsibilities(&mut tx, now).await?;
+    seed_sources(&state, &mut tx, now).await?;
     let mut accounts = Vec::new();
     for (i, (username, name, dept, role_code, phone)) in ACCOUNTS.iter().enumerate() {
         let password = generate_password();
@@ -221,4 +222,67 @@ async fn seed_responsibilities(tx: &mut xiezhi_storage::Conn, now: i64) -> Resul
         }
     }
     Ok(n)
+}
+
+/// Demo sources (F02): the nine counties, 智管通, 12345, the provincial platform and manual entry.
+/// Secrets are random and never printed: an administrator issues a usable one with 重置密钥.
+async fn seed_sources(state: &xiezhi_api::AppState, tx: &mut xiezhi_storage::Conn, now: i64) -> Result<(), AppError> {
+    use xiezhi_storage::clue::config as clue;
+    use xiezhi_storage::platform::region;
+    let existing: Vec<String> = clue::sources(tx).await?.into_iter().map(|s| s.code).collect();
+    let mut list: Vec<(String, String, &str, Option<String>, &str)> = vec![
+        (
+            "zhiguantong".into(),
+            "智管通".into(),
+            "zhiguantong",
+            Some("331100".into()),
+            r#"{"description":"content","address":"addr"}"#,
+        ),
+        (
+            "hotline_12345".into(),
+            "12345 政务服务热线".into(),
+            "hotline",
+            Some("331100".into()),
+            r#"{"description":"sqnr","reporter_phone":"lxdh"}"#,
+        ),
+        ("province".into(), "省大综合一体化执法监管平台".into(), "province", None, "{}"),
+        ("manual".into(), "人工录入".into(), "manual", None, "{}"),
+    ];
+    for county in region::list(tx).await?.into_iter().filter(|r| r.level == "county" && r.official == 1) {
+        list.push((
+            format!("county_{}", county.code),
+            format!("{}执法平台", county.name),
+            "county",
+            Some(county.code),
+            "{}",
+        ));
+    }
+    for (code, name, kind, region_code, fields) in list {
+        if existing.contains(&code) {
+            continue;
+        }
+        let w = clue::SourceWrite {
+            code: code.clone(),
+            name,
+            kind: kind.into(),
+            region_code,
+            department_id: None,
+            callback_url: None,
+            category_mapping: "{}".into(),
+            field_mapping: fields.into(),
+            enabled: true,
+        };
+        let app_key = format!("lsxz_{}", code.replace('_', ""));
+        let secret = hex_secret();
+        clue::insert_source(tx, &w, &app_key, &state.cipher.encrypt(&secret), now).await?;
+    }
+    Ok(())
+}
+
+fn hex_secret() -> String {
+    use std::fmt::Write;
+    rand::random::<[u8; 24]>().iter().fold(String::new(), |mut s, b| {
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
