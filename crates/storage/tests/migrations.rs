@@ -140,3 +140,29 @@ async fn constraint_violations_name_the_field_on_every_backend() {
     let e = xiezhi_storage::platform::department::insert(&mut tx, &d, 1).await.unwrap_err();
     assert!(matches!(e, StorageError::Reference { .. }), "{e:?}");
 }
+
+#[tokio::test]
+async fn a_nonce_is_accepted_once_per_source_until_it_expires() {
+    use xiezhi_storage::clue::config as clue;
+    let db = sqlite().await;
+    let mut tx = db.begin().await.unwrap();
+    let w = clue::SourceWrite {
+        code: "zgt".into(),
+        name: "智管通".into(),
+        kind: "zhiguantong".into(),
+        region_code: Some("331100".into()),
+        department_id: None,
+        callback_url: None,
+        category_mapping: "{}".into(),
+        field_mapping: "{}".into(),
+        enabled: true,
+    };
+    let id = clue::insert_source(&mut tx, &w, "lsxz_test", "sm4gcm1:x", 1).await.unwrap();
+    assert_eq!(clue::source_by_app_key(&mut tx, "lsxz_test").await.unwrap().map(|s| s.id), Some(id));
+    assert!(clue::source_by_app_key(&mut tx, "nope").await.unwrap().is_none());
+    assert!(clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 1_000, 500).await.unwrap());
+    assert!(!clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 1_000, 600).await.unwrap(), "replay");
+    // After expiry the row is purged; the signature window makes such an old request stale anyway.
+    assert!(clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 3_000, 2_000).await.unwrap());
+    tx.commit().await.unwrap();
+}
