@@ -15,7 +15,8 @@ after(async () => {
 })
 
 const GROUP_SYSTEM = ['menu-system']
-// 线索中心 → 处置规则 (clue:config:view, seeded for the city and county leaders and the dispatcher).
+// 线索中心 → 处置规则 (clue:config:view, seeded for the city and county leaders and the dispatcher);
+// 线索中心 → 线索来源 (clue:source:view) only for the dispatcher.
 const CLUE_CONFIG = ['menu-clue', 'menu-clue-config', 'menu-clue-categories', 'menu-clue-case-types',
   'menu-clue-severities', 'menu-clue-numbering', 'menu-clue-responsibilities', 'menu-clue-dedup']
 const EXPECTED = {
@@ -28,7 +29,7 @@ const EXPECTED = {
   countyleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
     ...CLUE_CONFIG],
   dispatcher: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
-    ...CLUE_CONFIG],
+    ...CLUE_CONFIG, 'menu-clue-sources'],
   handler: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region', 'menu-platform-item'],
   township: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region'],
 }

@@ -96,9 +96,17 @@ describe('clue module routes', () => {
     ])
   })
 
-  it('is hidden without clue:config:view, and every page requires it', () => {
+  it('is hidden without clue:config:view or clue:source:view', () => {
     expect(buildMenu(clueRoutes, holding('platform:user:view'))).toEqual([])
-    expect(buildMenu(clueRoutes, holding('clue:config:edit'))).toEqual([])
+    expect(buildMenu(clueRoutes, holding('clue:config:edit', 'clue:source:edit'))).toEqual([])
+  })
+
+  it('shows 线索来源 next to 处置规则 for clue:source:view', () => {
+    const only = buildMenu(clueRoutes, holding('clue:source:view'))
+    expect(only[0].children?.map((m) => [m.name, m.path])).toEqual([['clue-sources', '/clue/sources']])
+    const both = buildMenu(clueRoutes, holding('clue:source:view', 'clue:config:view'))
+    expect(both[0].children?.map((m) => m.name)).toEqual(['clue-sources', 'clue-config'])
+    expect(firstAccessiblePath(clueRoutes[0], holding('clue:source:view'))).toBe('/clue/sources')
   })
 
   it('the group and the sub-group open the first page', () => {

@@ -176,6 +176,7 @@ export const CONFIG_ENTITY_LABELS = {
   numbering_rule: '编码规则',
   responsibility: '权责清单',
   dedup_setting: '去重配置',
+  source: '线索来源',
 } as const
 
 export const CONFIG_ACTION_LABELS = {
@@ -189,3 +190,44 @@ export const CONFIG_ACTION_TAGS: Readonly<Record<string, TagType>> = {
   update: 'primary',
   delete: 'danger',
 }
+
+// ---- clue sources (F02) -------------------------------------------------------------------------
+
+export const SOURCE_KIND_LABELS = {
+  county: '县（市、区）',
+  department: '部门',
+  zhiguantong: '智管通',
+  hotline: '12345热线',
+  province: '省执法平台',
+  manual: '人工录入',
+  other: '其他',
+} as const
+
+export const SOURCE_KIND_TAGS: Readonly<Record<string, TagType>> = {
+  county: 'primary',
+  department: 'warning',
+  zhiguantong: 'success',
+  hotline: 'danger',
+  province: 'primary',
+  manual: 'info',
+  other: 'info',
+}
+
+/** Fields of the intake standard (接入标准), for the field mapping of a source. */
+export const INTAKE_FIELD_LABELS = {
+  source_clue_id: '来源线索编号',
+  occurred_at: '发生时间',
+  reported_at: '上报时间',
+  description: '问题描述',
+  address: '地址',
+  region_code: '区划代码',
+  category_code: '分类编码',
+  longitude: '经度',
+  latitude: '纬度',
+  coord_system: '坐标系',
+  reporter_name: '举报人姓名',
+  reporter_phone: '举报人电话',
+  reporter_id_number: '举报人身份证号',
+  subject_credit_code: '主体信用代码',
+  subject_name: '主体名称',
+} as const

@@ -1,7 +1,8 @@
-// Types of the clue center handling-rules API (F04–F11): short aliases of the generated schema
-// (openapi.json → schema.d.ts via `npm run gen:api`), as in ../types.ts, plus the UI's own
-// enumerations. The generator types enumerated fields as plain `string` and nullable fields as
-// optional, so code reads enumerated values through the `as…`/`is…` helpers below and `labelOf`.
+// Types of the clue center configuration API (sources F02, handling rules F04–F11): short aliases
+// of the generated schema (openapi.json → schema.d.ts via `npm run gen:api`), as in ../types.ts,
+// plus the UI's own enumerations. The generator types enumerated fields as plain `string` and
+// nullable fields as optional, so code reads enumerated values through the `as…`/`is…` helpers
+// below and `labelOf`.
 import type { components } from '../schema'
 
 type Schemas = components['schemas']
@@ -28,8 +29,33 @@ export const CONFIG_ENTITIES = [
   'numbering_rule',
   'responsibility',
   'dedup_setting',
+  'source',
 ] as const
 export type ConfigEntity = (typeof CONFIG_ENTITIES)[number]
+
+/** Kinds of clue sources (线索来源). */
+export const SOURCE_KINDS = ['county', 'department', 'zhiguantong', 'hotline', 'province', 'manual', 'other'] as const
+export type SourceKind = (typeof SOURCE_KINDS)[number]
+
+/** Fields of the intake standard a source may map from its own field names (in the standard's order). */
+export const INTAKE_FIELDS = [
+  'source_clue_id',
+  'occurred_at',
+  'reported_at',
+  'description',
+  'address',
+  'region_code',
+  'category_code',
+  'longitude',
+  'latitude',
+  'coord_system',
+  'reporter_name',
+  'reporter_phone',
+  'reporter_id_number',
+  'subject_credit_code',
+  'subject_name',
+] as const
+export type IntakeField = (typeof INTAKE_FIELDS)[number]
 
 export const CONFIG_ACTIONS = ['create', 'update', 'delete'] as const
 export type ConfigAction = (typeof CONFIG_ACTIONS)[number]
@@ -41,6 +67,12 @@ function narrow<T extends string>(values: readonly T[], fallback: T): (v: string
 /** A wire value as a known kind (unknown values become `event`, the most common kind). */
 export const asCategoryKind = narrow(CATEGORY_KINDS, 'event')
 export const asResponsibilityTier = narrow(RESPONSIBILITY_TIERS, 'county')
+/** Unknown kinds become `other`. */
+export const asSourceKind = narrow(SOURCE_KINDS, 'other')
+
+export function isIntakeField(v: string | null | undefined): v is IntakeField {
+  return typeof v === 'string' && (INTAKE_FIELDS as readonly string[]).includes(v)
+}
 
 export function isStage(v: string | null | undefined): v is Stage {
   return typeof v === 'string' && (STAGES as readonly string[]).includes(v)
@@ -87,6 +119,19 @@ export type ResponsibilityImportReport = Schemas['ResponsibilityImportReport']
 /** `category_id` null = the global default; thresholds 0–1 with low ≤ high. */
 export type DedupSetting = Schemas['DedupSetting']
 export type DedupSettingInput = Schemas['DedupSettingInput']
+
+// ---- clue sources (线索来源, F02) ------------------------------------------------------------
+
+/**
+ * A system that pushes clues. `category_mapping`: the source's category code → our minor category
+ * code; `field_mapping`: our intake field → the source's field name. `app_key` never changes.
+ */
+export type Source = Schemas['Source']
+/** `code` unique (409); `kind` one of SOURCE_KINDS; `callback_url` http(s). */
+export type SourceInput = Schemas['SourceInput']
+/** `app_key` and `secret`: the secret is shown once (after create and rotate) and never again. */
+export type SourceSecret = Schemas['SourceSecret']
+export type SourceCreated = Schemas['SourceCreated']
 
 // ---- config versions ---------------------------------------------------------------------------
 

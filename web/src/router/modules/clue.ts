@@ -1,6 +1,7 @@
-// Routes of the clue center (智慧执法线索中心). The handling rules (F04–F11) form the sub-group
-// 处置规则 so that the clue and case pages can join the 线索中心 group next to it. Page paths are
-// absolute (`/clue/<page>`) and do not change with the menu grouping.
+// Routes of the clue center (智慧执法线索中心). The source registry (F02) is a page of the group;
+// the handling rules (F04–F11) form the sub-group 处置规则 so that the clue and case pages can join
+// the 线索中心 group next to it. Page paths are absolute (`/clue/<page>`) and do not change with the
+// menu grouping.
 import type { RouteRecordRaw } from 'vue-router'
 
 const Layout = () => import('@/layout/index.vue')
@@ -14,6 +15,12 @@ export const clueRoutes: RouteRecordRaw[] = [
     component: Layout,
     meta: { title: '线索中心', icon: 'Aim' },
     children: [
+      {
+        path: '/clue/sources',
+        name: 'clue-sources',
+        component: () => import('@/views/clue/source/index.vue'),
+        meta: { title: '线索来源', icon: 'Connection', perm: 'clue:source:view' },
+      },
       {
         // No component: the pages render in the layout; the guard opens the first permitted page.
         path: '/clue/config',
