@@ -88,12 +88,14 @@ pub fn read_rows(
             .trim()
             .to_owned()
     };
-    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes))
-        .map_err(|e| err(format!("无法读取 Excel 文件：{e}")))?;
-    let range = wb
-        .worksheet_range_at(0)
-        .ok_or_else(|| err("文件中没有工作表".into()))?
-        .map_err(|e| err(format!("无法读取工作表：{e}")))?;
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+        tracing::info!(error = %e, "unreadable upload");
+        err("无法读取 Excel 文件，请确认文件是 .xlsx 格式且未损坏（可先下载模板）".into())
+    })?;
+    let range = wb.worksheet_range_at(0).ok_or_else(|| err("文件中没有工作表".into()))?.map_err(|e| {
+        tracing::info!(error = %e, "unreadable worksheet");
+        err("无法读取第一个工作表，请确认文件未损坏".into())
+    })?;
     let mut rows = range.rows();
     let header: Vec<String> = rows.next().map(|r| (0..headers.len()).map(|i| cell(r, i)).collect()).unwrap_or_default();
     if header != headers {
