@@ -112,7 +112,13 @@ impl Segmenter {
     }
 
     pub fn fingerprint(&self, text: &str) -> Fingerprint {
-        let terms = self.terms(text);
+        Fingerprint::from_terms(self.terms(text))
+    }
+}
+
+impl Fingerprint {
+    /// Rebuild from stored terms (the bigrams are derived from them).
+    pub fn from_terms(terms: Vec<String>) -> Fingerprint {
         let mut bigrams: Vec<String> = Vec::new();
         for t in &terms {
             let cs: Vec<char> = t.chars().collect();

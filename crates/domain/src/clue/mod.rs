@@ -3,13 +3,17 @@
 pub mod dedup;
 pub mod numbering;
 pub mod signature;
+pub mod workflow;
+pub mod calendar;
+pub mod grading;
+pub mod intake;
 
 use serde::{Deserialize, Serialize};
 
 use crate::FieldError;
 
 /// Workflow stages of a case (数字城管 practice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Stage {
     Receive,
