@@ -344,5 +344,11 @@ pub mod perm {
         ClueConfigEdit = "clue:config:edit",
         ClueSourceView = "clue:source:view",
         ClueSourceEdit = "clue:source:edit",
+        CaseView = "clue:case:view",
+        CaseCreate = "clue:case:create",
+        CaseHandle = "clue:case:handle",
+        CaseDispatch = "clue:case:dispatch",
+        CaseExport = "clue:case:export",
+        CaseReveal = "clue:case:reveal",
     }
 }

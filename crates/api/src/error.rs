@@ -57,6 +57,8 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     #[error("method not allowed")]
     MethodNotAllowed,
+    #[error("{code}: {message}")]
+    Coded { status: StatusCode, code: &'static str, message: String },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -121,6 +123,7 @@ impl ApiError {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", format!("不支持的内容类型：{m}"), None)
             }
             MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "不支持的请求方法".into(), None),
+            Coded { status, code, message } => (*status, *code, message.clone(), None),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "服务器内部错误，请稍后重试".into(), None),
         }
     }

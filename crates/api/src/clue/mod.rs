@@ -1,12 +1,16 @@
-//! Clue center (F01–F17). This part: the handling rules an administrator configures in the UI.
+//! Clue center (F01–F17): handling rules, sources, the intake API, the engine, cases, workflows.
 
+pub mod case;
 pub mod config;
+pub mod engine;
+pub mod intake;
 pub mod source;
+pub mod workflow;
 
 use utoipa_axum::router::OpenApiRouter;
 
 use crate::AppState;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    config::router().merge(source::router())
+    config::router().merge(source::router()).merge(intake::router()).merge(workflow::router()).merge(case::router())
 }

@@ -52,6 +52,7 @@ pub async fn fresh_db() -> Db {
         .await
         .expect("connect");
     db.migrate().await.expect("migrate");
+    xiezhi_api::bootstrap(&db).await.expect("bootstrap");
     db
 }
 
@@ -63,7 +64,7 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let db = fresh_db().await;
         let cipher = FieldCipher::from_hex(&FieldCipher::generate_key_hex()).unwrap();
-        let state = AppState::new(db.clone(), cipher, cheap_auth(), None);
+        let state = AppState::new(db.clone(), cipher, cheap_auth(), None, std::env::temp_dir().join(format!("xz_data_{}", unique())));
         let router = xiezhi_api::app(state.clone());
         let app = TestApp { db, state, router };
         app.add_role(

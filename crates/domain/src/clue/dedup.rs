@@ -191,6 +191,8 @@ pub struct DedupParams {
     pub window_ms: i64,
     /// Require the same major category (大类).
     pub same_category: bool,
+    /// Weights of same minor category, proximity and text similarity (sum 1).
+    pub weights: [f64; 3],
 }
 
 /// One side of a comparison.
@@ -216,10 +218,9 @@ fn major(code: &str) -> &str {
     code.get(..3).unwrap_or(code)
 }
 
-/// Weights of the combined score: same minor category, proximity, text similarity.
-pub const WEIGHT_CATEGORY: f64 = 0.5;
-pub const WEIGHT_PROXIMITY: f64 = 0.25;
-pub const WEIGHT_TEXT: f64 = 0.25;
+/// Default weights of the combined score: same minor category, proximity, text similarity
+/// (configuration in `dedup_settings`; these are the values measured in docs/dedup.md).
+pub const DEFAULT_WEIGHTS: [f64; 3] = [0.5, 0.25, 0.25];
 
 /// Combined score in 0..=1, or `None` when a gate (distance beyond twice the radius, outside the
 /// time window, different category family when required) rules a duplicate out.
@@ -240,7 +241,8 @@ pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64>
     // duplicates is about 0.35), so text similarity counts fully from 0.5 on.
     let text = (text_similarity(new.fingerprint, old.fingerprint) / 0.5).min(1.0);
     let same_minor = if new.category == old.category { 1.0 } else { 0.0 };
-    Some((WEIGHT_CATEGORY * same_minor + WEIGHT_PROXIMITY * prox + WEIGHT_TEXT * text).clamp(0.0, 1.0))
+    let [wc, wp, wt] = p.weights;
+    Some((wc * same_minor + wp * prox + wt * text).clamp(0.0, 1.0))
 }
 
 pub fn verdict(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Verdict {
@@ -291,6 +293,7 @@ mod tests {
             radius_m: 100.0,
             window_ms: 72 * 3_600_000,
             same_category: true,
+            weights: DEFAULT_WEIGHTS,
         };
         let fa = seg().fingerprint("紫金路菜场门口乱堆物堆料，纸箱堆满人行道");
         let fb = seg().fingerprint("紫金路菜市场门口纸箱乱堆物堆料堵住人行道");

@@ -21,8 +21,8 @@ pub const MAX_EXTRA_BYTES: usize = 16 * 1024;
 const FUTURE_MS: i64 = 10 * 60 * 1000;
 
 /// Lishui's extent (WGS84), with a margin.
-const LON: (f64, f64) = (118.8, 120.6);
-const LAT: (f64, f64) = (27.4, 28.9);
+const LON: (f64, f64) = (118.6, 120.6);
+const LAT: (f64, f64) = (27.3, 29.0);
 
 const TOP_LEVEL: &[&str] = &[
     "source_clue_id",
@@ -401,6 +401,9 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
                     e.push("attachments", format!("附件不支持的字段 {k}"));
                 }
                 let name = text(&mut e, m, "name", "attachments.name", 1, 100);
+                if name.is_none() && !e.0.iter().any(|x| x.field == "attachments.name") {
+                    e.push("attachments.name", "附件须有文件名");
+                }
                 let ct = m.get("content_type").and_then(Value::as_str).unwrap_or_default();
                 if !CONTENT_TYPES.contains(&ct) {
                     e.push("attachments.content_type", "附件类型只能是 JPEG、PNG、WebP 图片、PDF 或 MP4 视频");

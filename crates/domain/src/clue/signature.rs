@@ -27,8 +27,9 @@ pub fn body_hash(body: &[u8]) -> String {
 }
 
 /// The string that is signed.
-pub fn canonical(method: &str, path: &str, timestamp_ms: i64, nonce: &str, body: &[u8]) -> String {
-    format!("{}\n{}\n{}\n{}\n{}", method.to_ascii_uppercase(), path, timestamp_ms, nonce, body_hash(body))
+/// The timestamp is signed exactly as sent in `X-Timestamp`.
+pub fn canonical(method: &str, path: &str, timestamp: &str, nonce: &str, body: &[u8]) -> String {
+    format!("{}\n{}\n{}\n{}\n{}", method.to_ascii_uppercase(), path, timestamp, nonce, body_hash(body))
 }
 
 pub fn sign(secret: &str, canonical: &str) -> String {
@@ -47,20 +48,21 @@ pub fn verify(
     secret: &str,
     method: &str,
     path: &str,
-    timestamp_ms: i64,
+    timestamp: &str,
     nonce: &str,
     body: &[u8],
     signature: &str,
     now_ms: i64,
 ) -> Result<(), SignatureError> {
-    if (now_ms - timestamp_ms).abs() > WINDOW_MS {
+    let ts: i64 = timestamp.parse().map_err(|_| SignatureError::StaleTimestamp)?;
+    if (now_ms - ts).abs() > WINDOW_MS {
         return Err(SignatureError::StaleTimestamp);
     }
     if !(16..=64).contains(&nonce.len()) || !nonce.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
     {
         return Err(SignatureError::BadNonce);
     }
-    let expected = sign(secret, &canonical(method, path, timestamp_ms, nonce, body));
+    let expected = sign(secret, &canonical(method, path, timestamp, nonce, body));
     let (a, b) = (expected.as_bytes(), signature.as_bytes());
     if a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0 {
         Ok(())
@@ -87,10 +89,11 @@ mod tests {
     #[test]
     fn a_correct_signature_verifies_and_any_change_breaks_it() {
         let body = br#"{"source_clue_id":"A1"}"#;
-        let sig = sign("s3cret", &canonical("post", "/api/intake/v1/clues", NOW, NONCE, body));
-        assert_eq!(verify("s3cret", "POST", "/api/intake/v1/clues", NOW, NONCE, body, &sig, NOW + 1000), Ok(()));
-        let bad = |secret: &str, path: &str, ts: i64, nonce: &str, body: &[u8], now: i64| {
-            verify(secret, "POST", path, ts, nonce, body, &sig, now)
+        let ts = NOW.to_string();
+        let sig = sign("s3cret", &canonical("post", "/api/intake/v1/clues", &ts, NONCE, body));
+        assert_eq!(verify("s3cret", "POST", "/api/intake/v1/clues", &ts, NONCE, body, &sig, NOW + 1000), Ok(()));
+        let bad = |secret: &str, path: &str, _ts: i64, nonce: &str, body: &[u8], now: i64| {
+            verify(secret, "POST", path, &ts, nonce, body, &sig, now)
         };
         assert_eq!(bad("other", "/api/intake/v1/clues", NOW, NONCE, body, NOW), Err(SignatureError::Mismatch));
         assert_eq!(bad("s3cret", "/api/intake/v1/clue", NOW, NONCE, body, NOW), Err(SignatureError::Mismatch));
@@ -100,5 +103,14 @@ mod tests {
             Err(SignatureError::StaleTimestamp)
         );
         assert_eq!(bad("s3cret", "/api/intake/v1/clues", NOW, "short", body, NOW), Err(SignatureError::BadNonce));
+        assert_eq!(verify("s3cret", "POST", "/p", "soon", NONCE, body, &sig, NOW), Err(SignatureError::StaleTimestamp));
+    }
+
+    #[test]
+    fn matches_the_worked_example_of_the_intake_standard() {
+        let body = r#"{"source_clue_id":"LD-20261126-0001","reported_at":"2026-11-26T09:28:00+08:00","description":"中山街与大众街交叉口东侧人行道有流动摊贩占道经营，影响行人通行。","address":"丽水市莲都区中山街","location":{"longitude":119.9215,"latitude":28.4519,"coord_system":"wgs84"},"category_code":"E0502"}"#;
+        assert_eq!(body_hash(body.as_bytes()), "d319d77cb40ef378b05e49607eab5d06b6dafb3709828045316ecaff47cef833");
+        let c = canonical("POST", "/api/intake/v1/clues", "1795656600000", "7c9e6679f4b04f4a9c1a2b3d4e5f6a7b", body.as_bytes());
+        assert_eq!(sign("9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa9988", &c), "MJDyOb8+KR7j/cqsSzx0m4tkh+h1u0S4QXUZExZh2LA=");
     }
 }

@@ -1280,3 +1280,19 @@ pub async fn count_cases(conn: &mut Conn) -> StorageResult<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM cases").fetch_one(&mut *conn).await?;
     Ok(n)
 }
+
+pub async fn set_clue_result(conn: &mut Conn, clue_id: i64, result: &str) -> StorageResult<()> {
+    sqlx::query("UPDATE clues SET result = $1 WHERE id = $2").bind(result).bind(clue_id).execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Sources with a callback URL that pushed a clue into the case: (source id, their clue id).
+pub async fn callback_targets(conn: &mut Conn, case_id: i64) -> StorageResult<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT s.id, l.source_clue_id FROM clues l JOIN sources s ON s.id = l.source_id \
+         WHERE l.case_id = $1 AND s.callback_url IS NOT NULL AND s.enabled = 1",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?)
+}

@@ -828,3 +828,8 @@ pub async fn claim_nonce(
     .await?;
     Ok(r.rows_affected() == 1)
 }
+
+pub async fn touch_source(conn: &mut Conn, id: i64, now: i64) -> StorageResult<()> {
+    sqlx::query("UPDATE sources SET last_seen_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *conn).await?;
+    Ok(())
+}

@@ -68,3 +68,12 @@ pub async fn upsert_boundary(conn: &mut Conn, code: &str, geometry: &str, source
     .await?;
     Ok(())
 }
+
+/// Every region with its reference point: (code, name, level, parent, lon, lat).
+pub type RegionPoint = (String, String, String, Option<String>, Option<f64>, Option<f64>);
+
+pub async fn points(conn: &mut Conn) -> StorageResult<Vec<RegionPoint>> {
+    Ok(sqlx::query_as("SELECT code, name, level, parent_code, center_lon, center_lat FROM regions")
+        .fetch_all(&mut *conn)
+        .await?)
+}

@@ -1,0 +1,1252 @@
+//! The clue-center engine: from a validated clue to a numbered, graded, deduplicated case with its
+//! workflow started (one transaction, owned by the caller); user actions that move a case through
+//! its pinned workflow version; suspected-duplicate decisions. Used by the intake API, manual
+//! entry, the case API and the demo generator alike.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use utoipa::ToSchema;
+use xiezhi_domain::FieldError;
+use xiezhi_domain::clue::calendar::{self, Calendar};
+use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict};
+use xiezhi_domain::clue::grading::{GradingConditions, GradingInput};
+use xiezhi_domain::clue::intake::{self as spec, IntakeClue};
+use xiezhi_domain::clue::numbering::{NumberContext, Pattern};
+use xiezhi_domain::clue::workflow::{
+    self, ActivityKind, Assignee, Clause, Definition, Effect, EngineError, Facts, TimeLimit, Transition,
+};
+use xiezhi_domain::crypto::FieldCipher;
+use xiezhi_domain::geo::{Point, Polygon, polygons_of};
+use xiezhi_storage::audit::{self, NewAudit};
+use xiezhi_storage::clue::case::{self as store, Counter, NewCase, NewClue, NewEvent, NewTask, Position};
+use xiezhi_storage::clue::config::{self, SourceRow};
+use xiezhi_storage::clue::workflow as wf;
+use xiezhi_storage::platform::{department, region};
+use xiezhi_storage::{Conn, StorageError};
+
+use crate::error::{ApiError, ApiResult};
+
+/// The city-level region code (Lishui).
+pub const CITY: &str = "331100";
+
+// ---- runtime caches ---------------------------------------------------------------------------------
+
+/// Process-wide caches of the engine. Everything cached is either immutable (a workflow version,
+/// the segmenter) or checked against a stamp in the database (calendar) or short-lived (regions).
+pub struct Runtime {
+    data_dir: PathBuf,
+    segmenter: OnceLock<Segmenter>,
+    regions: RwLock<Option<(Instant, Arc<RegionIndex>)>>,
+    definitions: Mutex<HashMap<i64, Arc<Definition>>>,
+    calendar: Mutex<Option<(i64, Arc<Calendar>, i64)>>,
+}
+
+impl std::fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Runtime").field("data_dir", &self.data_dir).finish()
+    }
+}
+
+const REGION_TTL: Duration = Duration::from_secs(60);
+
+impl Runtime {
+    pub fn new(data_dir: PathBuf) -> Runtime {
+        Runtime {
+            data_dir,
+            segmenter: OnceLock::new(),
+            regions: RwLock::new(None),
+            definitions: Mutex::new(HashMap::new()),
+            calendar: Mutex::new(None),
+        }
+    }
+
+    pub fn segmenter(&self) -> &Segmenter {
+        self.segmenter.get_or_init(Segmenter::default)
+    }
+
+    /// Forget the region index (after a boundary import).
+    pub fn invalidate_regions(&self) {
+        if let Ok(mut g) = self.regions.write() {
+            *g = None;
+        }
+    }
+
+    pub async fn regions(&self, conn: &mut Conn) -> ApiResult<Arc<RegionIndex>> {
+        if let Ok(g) = self.regions.read()
+            && let Some((at, idx)) = g.as_ref()
+            && at.elapsed() < REGION_TTL
+        {
+            return Ok(idx.clone());
+        }
+        let idx = Arc::new(RegionIndex::load(conn).await?);
+        if let Ok(mut g) = self.regions.write() {
+            *g = Some((Instant::now(), idx.clone()));
+        }
+        Ok(idx)
+    }
+
+    pub async fn definition(&self, conn: &mut Conn, version_id: i64) -> ApiResult<Arc<Definition>> {
+        if let Some(d) = self.definitions.lock().ok().and_then(|m| m.get(&version_id).cloned()) {
+            return Ok(d);
+        }
+        let text = wf::definition(conn, version_id).await?;
+        let def: Definition =
+            serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("workflow version {version_id}: {e}")))?;
+        let def = Arc::new(def);
+        if let Ok(mut m) = self.definitions.lock() {
+            m.insert(version_id, def.clone());
+        }
+        Ok(def)
+    }
+
+    /// The working calendar and the warning percentage.
+    pub async fn calendar(&self, conn: &mut Conn) -> ApiResult<(Arc<Calendar>, i64)> {
+        let stamp = wf::calendar_stamp(conn).await?;
+        if let Some((s, c, w)) = self.calendar.lock().ok().and_then(|g| g.clone())
+            && s == stamp
+        {
+            return Ok((c, w));
+        }
+        let settings = wf::calendar_settings(conn).await?;
+        let periods: Vec<(String, String)> = serde_json::from_str(&settings.periods).unwrap_or_default();
+        let mut overrides = HashMap::new();
+        for d in wf::all_calendar_days(conn).await? {
+            if let Ok(day) = calendar::parse_day(&d.day) {
+                overrides.insert(day, d.kind == "workday");
+            }
+        }
+        let cal = Arc::new(Calendar::new(&periods, overrides).unwrap_or_else(|_| Calendar::standard()));
+        if let Ok(mut g) = self.calendar.lock() {
+            *g = Some((stamp, cal.clone(), settings.warn_percent));
+        }
+        Ok((cal, settings.warn_percent))
+    }
+
+    pub fn attachment_path(&self, sha256: &str) -> PathBuf {
+        let (a, b) = sha256.split_at(2.min(sha256.len()));
+        self.data_dir.join("attachments").join(a).join(b)
+    }
+
+    /// Store bytes content-addressed and durably (written to a temporary file, synced, renamed).
+    pub async fn store_attachment(&self, data: &[u8]) -> ApiResult<String> {
+        let sha = xiezhi_domain::clue::signature::body_hash(data);
+        let path = self.attachment_path(&sha);
+        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            return Ok(sha);
+        }
+        let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.data_dir.clone());
+        let data = data.to_vec();
+        let tmp = dir.join(format!(".{}.tmp{}", sha, rand::random::<u32>()));
+        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
+            use std::io::Write;
+            std::fs::create_dir_all(&dir)?;
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&data)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, &path)?;
+            Ok(())
+        })
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+        Ok(sha)
+    }
+}
+
+// ---- regions ------------------------------------------------------------------------------------------
+
+#[derive(Debug, Clone)]
+struct Town {
+    code: String,
+    county: String,
+    name: String,
+    point: Option<Point>,
+}
+
+/// County polygons, township points and names, for placing a clue in a region.
+#[derive(Debug, Default)]
+pub struct RegionIndex {
+    counties: Vec<(String, Vec<Polygon>)>,
+    towns: Vec<Town>,
+    /// code → (level, parent code)
+    levels: HashMap<String, (String, Option<String>)>,
+    /// (name, code), longest names first, for address matching; counties also by short name.
+    names: Vec<(String, String)>,
+}
+
+impl RegionIndex {
+    async fn load(conn: &mut Conn) -> ApiResult<RegionIndex> {
+        let rows = region::points(conn).await?;
+        let mut idx = RegionIndex::default();
+        for (code, name, level, parent, lon, lat) in rows {
+            if level == "township" {
+                idx.towns.push(Town {
+                    code: code.clone(),
+                    county: parent.clone().unwrap_or_default(),
+                    name: name.clone(),
+                    point: lon.zip(lat).map(|(lon, lat)| Point { lon, lat }),
+                });
+            }
+            if level == "county" {
+                let short = name
+                    .trim_end_matches("畲族自治县")
+                    .trim_end_matches(['区', '县', '市'])
+                    .trim_end_matches("经济技术开发");
+                if short.chars().count() >= 2 && short != name {
+                    idx.names.push((short.to_owned(), code.clone()));
+                }
+            }
+            if level != "city" {
+                idx.names.push((name.clone(), code.clone()));
+            }
+            idx.levels.insert(code, (level, parent));
+        }
+        idx.names.sort_by_key(|(n, _)| std::cmp::Reverse(n.chars().count()));
+        for b in region::boundaries(conn).await? {
+            if let Ok(g) = serde_json::from_str::<Value>(&b.geometry) {
+                idx.counties.push((b.region_code, polygons_of(&g)));
+            }
+        }
+        Ok(idx)
+    }
+
+    pub fn level(&self, code: &str) -> Option<&str> {
+        self.levels.get(code).map(|(l, _)| l.as_str())
+    }
+
+    /// The county (or the city itself) a region belongs to.
+    pub fn county_of(&self, code: &str) -> String {
+        match self.levels.get(code) {
+            Some((l, Some(p))) if l == "township" => p.clone(),
+            _ => code.to_owned(),
+        }
+    }
+
+    /// Township (nearest township point within the county containing the point) or county.
+    pub fn locate(&self, p: Point) -> Option<String> {
+        let county = self.counties.iter().find(|(_, polys)| polys.iter().any(|poly| poly.contains(p))).map(|c| &c.0);
+        let nearest = |county: Option<&String>| {
+            self.towns
+                .iter()
+                .filter(|t| county.is_none_or(|c| &t.county == c))
+                .filter_map(|t| t.point.map(|tp| (tp.distance_m(p), t)))
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+        };
+        match county {
+            Some(c) => Some(nearest(Some(c)).map(|(_, t)| t.code.clone()).unwrap_or_else(|| c.clone())),
+            // Just outside every polygon (coarse boundaries): the nearest township within 5 km.
+            None => nearest(None).filter(|(d, _)| *d < 5_000.0).map(|(_, t)| t.code.clone()),
+        }
+    }
+
+    /// A known region of the Lishui tree.
+    pub fn known(&self, code: &str) -> bool {
+        self.levels.contains_key(code)
+    }
+
+    /// Township or county named in an address (a township named with its county wins).
+    pub fn from_address(&self, address: &str) -> Option<String> {
+        let county = self
+            .names
+            .iter()
+            .find(|(n, c)| self.level(c) == Some("county") && address.contains(n.as_str()))
+            .map(|(_, c)| c.clone());
+        let town = self
+            .towns
+            .iter()
+            .filter(|t| county.as_ref().is_none_or(|c| &t.county == c))
+            .filter(|t| address.contains(t.name.as_str()))
+            .max_by_key(|t| t.name.chars().count());
+        town.map(|t| t.code.clone()).or(county)
+    }
+
+    pub fn town_point(&self, code: &str) -> Option<Point> {
+        self.towns.iter().find(|t| t.code == code).and_then(|t| t.point)
+    }
+}
+
+// ---- intake ---------------------------------------------------------------------------------------
+
+/// Who did something.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub ip: String,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor { user_id: None, name: "系统".into(), ip: String::new() }
+    }
+}
+
+/// The answer of the intake for one clue (docs/intake-standard.md).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct IntakeResult {
+    pub clue_id: i64,
+    pub source_clue_id: String,
+    /// The case the clue belongs to (the existing case when merged).
+    pub case_no: String,
+    /// `new`, `merged` or `suspected`.
+    pub dedup: String,
+    /// Case number of the existing case when merged.
+    pub merged_into: Option<String>,
+    pub region_code: String,
+    /// Case status: `active`, `suspended`, `closed`, `voided`, `merged`.
+    pub status: String,
+    /// RFC 3339.
+    pub accepted_at: String,
+    pub replayed: bool,
+}
+
+#[derive(Debug)]
+pub enum IntakeError {
+    Invalid(Vec<FieldError>),
+    /// Same source clue id, different payload.
+    Conflict,
+    Api(ApiError),
+}
+
+impl From<ApiError> for IntakeError {
+    fn from(e: ApiError) -> Self {
+        IntakeError::Api(e)
+    }
+}
+
+impl From<StorageError> for IntakeError {
+    fn from(e: StorageError) -> Self {
+        IntakeError::Api(e.into())
+    }
+}
+
+/// A clue on its way in: the raw payload (as received) and the source.
+pub struct Incoming<'a> {
+    pub source: &'a SourceRow,
+    pub raw: &'a Value,
+    /// Case-type default for this source when the clue names none.
+    pub actor: &'a Actor,
+    pub now: i64,
+    /// Time the case is registered at (= now, except for historical demo data).
+    pub registered_at: i64,
+}
+
+fn invalid(field: &'static str, m: impl Into<String>) -> IntakeError {
+    IntakeError::Invalid(vec![FieldError::new(field, m)])
+}
+
+/// Validate a payload against the intake standard and the source's field mapping.
+pub fn validate(source: &SourceRow, raw: &Value, now: i64) -> Result<IntakeClue, Vec<FieldError>> {
+    let mapping: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&source.field_mapping).unwrap_or_default();
+    spec::parse(&spec::apply_field_mapping(raw.clone(), &mapping), now)
+}
+
+/// Take one clue in, inside the caller's transaction: idempotency, classification, region, dedup,
+/// numbering, grading, workflow start, audit. The caller commits (durably) before answering.
+pub async fn intake(
+    rt: &Runtime,
+    cipher: &FieldCipher,
+    tx: &mut Conn,
+    inc: &Incoming<'_>,
+    clue: IntakeClue,
+) -> Result<IntakeResult, IntakeError> {
+    let source = inc.source;
+    let hash = spec::payload_hash(inc.raw);
+    if let Some((_, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
+        if prior_hash != hash {
+            return Err(IntakeError::Conflict);
+        }
+        let mut r: IntakeResult = serde_json::from_str(&result).map_err(ApiError::internal)?;
+        r.replayed = true;
+        return Ok(r);
+    }
+    // Classification.
+    let cat_map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&source.category_mapping).unwrap_or_default();
+    let code = cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone());
+    let category = match config::category_by_code(tx, &code).await? {
+        Some(c) if c.parent_id.is_some() && c.enabled == 1 => c,
+        _ => return Err(invalid("category_code", format!("未知或已停用的小类编码：{}", clue.category_code))),
+    };
+    let type_code = clue
+        .case_type_code
+        .clone()
+        .unwrap_or_else(|| if source.kind == "hotline" { "complaint".into() } else { "patrol".into() });
+    let Some((case_type_id, _)) = store::case_type_by_code(tx, &type_code).await? else {
+        return Err(invalid("case_type_code", format!("未知的事件类型：{type_code}")));
+    };
+    let sev_code = clue.severity_code.clone().unwrap_or_else(|| "normal".into());
+    let Some((severity_id, _, _)) = store::severity_by_code(tx, &sev_code).await? else {
+        return Err(invalid("severity_code", format!("未知的紧急程度：{sev_code}")));
+    };
+    // Region.
+    let regions = rt.regions(tx).await?;
+    let region_code = match (&clue.point, &clue.region_code) {
+        (Some(p), _) => regions.locate(*p),
+        (None, Some(c)) if regions.known(c) && c != CITY => Some(c.clone()),
+        (None, Some(_)) => return Err(invalid("region_code", "行政区划代码不在丽水市范围内")),
+        (None, None) => None,
+    }
+    .or_else(|| clue.region_code.clone().filter(|c| regions.known(c) && c != CITY))
+    .or_else(|| regions.from_address(&clue.address));
+    let Some(region_code) = region_code else {
+        let field = if clue.point.is_some() { "location" } else { "address" };
+        return Err(invalid(field, "无法确定所属区域：请提供丽水市范围内的坐标、区划代码或包含县（市、区）、乡镇（街道）名称的地址"));
+    };
+    let county_code = regions.county_of(&region_code);
+
+    // Dedup.
+    let seg = rt.segmenter();
+    let fp = seg.fingerprint(&format!("{} {}", clue.description, clue.address));
+    let settings = store::dedup_params(tx, category.id).await?;
+    let mut verdict: Option<(Verdict, store::Candidate)> = None;
+    if settings.enabled == 1 {
+        let params = DedupParams {
+            high_threshold: settings.high_threshold,
+            low_threshold: settings.low_threshold,
+            radius_m: settings.radius_m as f64,
+            window_ms: settings.window_hours * 3_600_000,
+            same_category: settings.same_category == 1,
+            weights: [settings.weight_category, settings.weight_proximity, settings.weight_text],
+        };
+        let (from, to) = (clue.reported_at - params.window_ms, clue.reported_at + params.window_ms);
+        let candidates = match clue.point {
+            Some(p) => store::candidates_by_cells(tx, &cells_around(p, 2.0 * params.radius_m), from, to).await?,
+            None => store::candidates_by_region(tx, &region_code, from, to).await?,
+        };
+        let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
+        let new = Report { point: here, at_ms: clue.reported_at, category: &category.code, fingerprint: &fp };
+        for c in candidates {
+            let cfp = Fingerprint::from_terms(c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect());
+            let old = Report {
+                point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
+                at_ms: c.reported_at,
+                category: &c.category_code,
+                fingerprint: &cfp,
+            };
+            let v = xiezhi_domain::clue::dedup::verdict(&params, &new, &old);
+            let better = match (&verdict, v) {
+                (_, Verdict::Distinct) => false,
+                (None, _) => true,
+                (Some((best, _)), v) => strength(v) > strength(*best),
+            };
+            if better {
+                verdict = Some((v, c));
+            }
+        }
+    }
+
+    // Sensitive data.
+    let enc = |s: &Option<String>| s.as_ref().map(|v| cipher.encrypt(v));
+    let idx = |s: &Option<String>| s.as_ref().map(|v| cipher.blind_index(v));
+    let (subject_type, subject_name, subject_code) = match &clue.subject {
+        Some(s) => (Some(s.kind.clone()), s.name.clone(), s.credit_code.clone().or(s.id_number.as_ref().map(|i| cipher.blind_index(i)))),
+        None => (None, None, None),
+    };
+    let mut new_clue = NewClue {
+        source_id: source.id,
+        source_clue_id: clue.source_clue_id.clone(),
+        payload_hash: hash,
+        raw_payload: inc.raw.to_string(),
+        case_id: 0,
+        dedup: "new".into(),
+        dedup_score: None,
+        received_at: inc.registered_at,
+        reported_at: clue.reported_at,
+        description: clue.description.clone(),
+        address: clue.address.clone(),
+        lon: clue.point.map(|p| p.lon),
+        lat: clue.point.map(|p| p.lat),
+        coord_system: clue.coord_system.clone(),
+        region_code: region_code.clone(),
+        category_id: category.id,
+        reporter_name_enc: enc(&clue.reporter_name),
+        reporter_phone_enc: enc(&clue.reporter_phone),
+        reporter_phone_idx: idx(&clue.reporter_phone),
+        reporter_id_enc: enc(&clue.reporter_id_number),
+        reporter_id_idx: idx(&clue.reporter_id_number),
+        subject_type: subject_type.clone(),
+        subject_name: subject_name.clone(),
+        subject_code: subject_code.clone(),
+        result: "{}".into(),
+        created_by: inc.actor.user_id,
+    };
+
+    let result = if let Some((Verdict::Merge(score), target)) = &verdict {
+        // Auto-merge into the open case.
+        new_clue.case_id = target.id;
+        new_clue.dedup = "merged".into();
+        new_clue.dedup_score = Some(*score);
+        let clue_id = store::insert_clue(tx, &new_clue).await?;
+        store::count(tx, target.id, Counter::Clue).await?;
+        store::touch(tx, target.id, inc.registered_at).await?;
+        let state = store::case_state(tx, target.id).await?;
+        store::insert_event(
+            tx,
+            &NewEvent {
+                case_id: target.id,
+                at: inc.registered_at,
+                actor_name: inc.actor.name.clone(),
+                actor_id: inc.actor.user_id,
+                action: "merge".into(),
+                action_name: "合并重复线索".into(),
+                comment: format!("{}的线索 {} 自动合并（相似度 {:.2}）", source.name, clue.source_clue_id, score),
+                data: json!({ "clue_id": clue_id, "score": score }).to_string(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        let r = IntakeResult {
+            clue_id,
+            source_clue_id: clue.source_clue_id.clone(),
+            case_no: target.case_no.clone(),
+            dedup: "merged".into(),
+            merged_into: Some(target.case_no.clone()),
+            region_code: region_code.clone(),
+            status: state.status,
+            accepted_at: spec::format_time(inc.now),
+            replayed: false,
+        };
+        store_attachments(rt, tx, clue_id, &clue, inc.now).await?;
+        r
+    } else {
+        // A new case.
+        let suspected = match &verdict {
+            Some((Verdict::Suspected(s), c)) => Some((*s, c.id)),
+            _ => None,
+        };
+        let case_no = next_case_no(tx, &region_code, &county_code, &type_code, &source.code, inc.registered_at).await?;
+        let subject_kind = clue.subject.as_ref().map(|s| s.kind.as_str());
+        let text = format!("{} {}", clue.description, clue.address);
+        let grade = grade(
+            tx,
+            &GradeInput {
+                category_id: category.id,
+                category_code: &category.code,
+                severity: &sev_code,
+                region: &region_code,
+                county: &county_code,
+                text: &text,
+                subject_type: subject_kind,
+                source: &source.code,
+            },
+        )
+        .await?;
+        let mut facts = Facts {
+            category: category.code.clone(),
+            category_kind: category.kind.clone(),
+            severity: sev_code.clone(),
+            region: region_code.clone(),
+            tier: grade.tier.clone().unwrap_or_default(),
+            source: source.code.clone(),
+            source_kind: source.kind.clone(),
+            case_type: type_code.clone(),
+            dedup: if suspected.is_some() { "suspected".into() } else { "new".into() },
+            graded: grade.department_id.is_some(),
+        };
+        let version_id = choose_workflow(tx, &facts).await?;
+        let grid = clue.point.map(grid_cell);
+        let case_id = store::insert_case(
+            tx,
+            &NewCase {
+                case_no: case_no.clone(),
+                title: clue.title.clone(),
+                description: clue.description.clone(),
+                address: clue.address.clone(),
+                region_code: region_code.clone(),
+                county_code: county_code.clone(),
+                lon: clue.point.map(|p| p.lon),
+                lat: clue.point.map(|p| p.lat),
+                grid_cell: grid,
+                category_id: category.id,
+                case_type_id,
+                severity_id,
+                source_id: source.id,
+                reported_at: clue.reported_at,
+                occurred_at: clue.occurred_at,
+                tier: grade.tier.clone(),
+                department_id: grade.department_id,
+                grading: grade.grading.into(),
+                grading_rule_id: grade.rule_id,
+                time_limit_hours: grade.hours,
+                workflow_version_id: version_id,
+                dedup_terms: fp.terms.join(" "),
+                subject_type,
+                subject_name,
+                subject_code,
+                created_at: inc.registered_at,
+            },
+        )
+        .await?;
+        new_clue.case_id = case_id;
+        if let Some((score, _)) = suspected {
+            new_clue.dedup = "suspected".into();
+            new_clue.dedup_score = Some(score);
+        }
+        let clue_id = store::insert_clue(tx, &new_clue).await?;
+        store_attachments(rt, tx, clue_id, &clue, inc.now).await?;
+        store::insert_event(
+            tx,
+            &NewEvent {
+                case_id,
+                at: inc.registered_at,
+                actor_id: inc.actor.user_id,
+                actor_name: inc.actor.name.clone(),
+                action: "create".into(),
+                action_name: "登记".into(),
+                comment: format!("{}推送线索 {}，编号 {}", source.name, clue.source_clue_id, case_no),
+                data: json!({ "clue_id": clue_id }).to_string(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        store::insert_event(
+            tx,
+            &NewEvent {
+                case_id,
+                at: inc.registered_at,
+                actor_name: "系统".into(),
+                action: "grade".into(),
+                action_name: "分级".into(),
+                comment: grade.summary.clone(),
+                ..Default::default()
+            },
+        )
+        .await?;
+        if let Some((score, candidate)) = suspected {
+            store::insert_review(tx, clue_id, case_id, candidate, score, inc.registered_at).await?;
+            store::insert_event(
+                tx,
+                &NewEvent {
+                    case_id,
+                    at: inc.registered_at,
+                    actor_name: "系统".into(),
+                    action: "suspected".into(),
+                    action_name: "疑似重复".into(),
+                    comment: format!(
+                        "与案件 {} 疑似重复（相似度 {:.2}），待调度员判定",
+                        verdict.as_ref().map(|v| v.1.case_no.as_str()).unwrap_or_default(),
+                        score
+                    ),
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        let state = store::case_state(tx, case_id).await?;
+        facts.dedup = state.first_dedup.clone();
+        let def = rt.definition(tx, version_id).await?;
+        let start = def.start.clone();
+        enter(rt, tx, &state, &def, &start, None, inc.registered_at).await?;
+        let state = store::case_state(tx, case_id).await?;
+        IntakeResult {
+            clue_id,
+            source_clue_id: clue.source_clue_id.clone(),
+            case_no,
+            dedup: new_clue.dedup.clone(),
+            merged_into: None,
+            region_code: region_code.clone(),
+            status: state.status,
+            accepted_at: spec::format_time(inc.now),
+            replayed: false,
+        }
+    };
+    let stored = serde_json::to_string(&result).map_err(ApiError::internal)?;
+    store::set_clue_result(tx, result.clue_id, &stored).await?;
+    audit::append(
+        tx,
+        &NewAudit {
+            occurred_at: inc.now,
+            actor_id: inc.actor.user_id,
+            actor_name: inc.actor.name.clone(),
+            ip: inc.actor.ip.clone(),
+            action: if inc.actor.user_id.is_some() { "case.create".into() } else { "clue.intake".into() },
+            target_type: "clue".into(),
+            target_id: result.clue_id.to_string(),
+            outcome: "success",
+            summary: format!(
+                "{} 线索 {} → 案件 {}（{}）",
+                source.name,
+                result.source_clue_id,
+                result.case_no,
+                match result.dedup.as_str() {
+                    "merged" => "自动合并",
+                    "suspected" => "疑似重复",
+                    _ => "新建",
+                }
+            ),
+            changes: None,
+        },
+    )
+    .await?;
+    Ok(result)
+}
+
+fn strength(v: Verdict) -> f64 {
+    match v {
+        Verdict::Merge(s) => 2.0 + s,
+        Verdict::Suspected(s) => 1.0 + s,
+        Verdict::Distinct => 0.0,
+    }
+}
+
+/// Grid cell of a point (cells of 0.005°, about 500 m).
+pub fn grid_cell(p: Point) -> i64 {
+    ((p.lon * 200.0).floor() as i64) * 100_000 + (p.lat * 200.0).floor() as i64
+}
+
+/// Cells covering a square of `reach_m` around a point.
+fn cells_around(p: Point, reach_m: f64) -> Vec<i64> {
+    let dlat = reach_m / 111_000.0;
+    let dlon = reach_m / (111_000.0 * p.lat.to_radians().cos().max(0.1));
+    let (x0, x1) = (((p.lon - dlon) * 200.0).floor() as i64, ((p.lon + dlon) * 200.0).floor() as i64);
+    let (y0, y1) = (((p.lat - dlat) * 200.0).floor() as i64, ((p.lat + dlat) * 200.0).floor() as i64);
+    let mut out = Vec::new();
+    for x in x0..=x1.min(x0 + 40) {
+        for y in y0..=y1.min(y0 + 40) {
+            out.push(x * 100_000 + y);
+        }
+    }
+    out
+}
+
+async fn store_attachments(rt: &Runtime, tx: &mut Conn, clue_id: i64, clue: &IntakeClue, now: i64) -> ApiResult<()> {
+    for a in &clue.attachments {
+        let sha = rt.store_attachment(&a.data).await?;
+        store::link_attachment(tx, clue_id, &sha, &a.name, &a.content_type, a.data.len() as i64, now).await?;
+    }
+    Ok(())
+}
+
+/// Number a new case with the active numbering rule.
+async fn next_case_no(
+    tx: &mut Conn,
+    region: &str,
+    county: &str,
+    case_type: &str,
+    source: &str,
+    at: i64,
+) -> ApiResult<String> {
+    let pattern = store::active_numbering_pattern(tx).await?.unwrap_or_else(|| "{region6}{yyyyMMdd}{seq:5}".into());
+    let pattern = Pattern::parse(&pattern).map_err(|e| ApiError::internal(format!("numbering rule: {}", e.message)))?;
+    let (day, minute) = calendar::local(at);
+    let ctx = NumberContext {
+        region_code: if region.len() == 9 { region.to_owned() } else { county.to_owned() },
+        year: day.year(),
+        month: u8::from(day.month()),
+        day: day.day(),
+        hour: (minute / 60) as u8,
+        case_type: case_type.to_owned(),
+        source: source.to_owned(),
+    };
+    let seq = store::next_sequence(tx, &pattern.scope_key(&ctx)).await?;
+    pattern
+        .render(&ctx, u64::try_from(seq).unwrap_or(0))
+        .ok_or_else(|| ApiError::internal("case-number sequence exhausted for this scope"))
+}
+
+struct GradeInput<'a> {
+    category_id: i64,
+    category_code: &'a str,
+    severity: &'a str,
+    region: &'a str,
+    county: &'a str,
+    text: &'a str,
+    subject_type: Option<&'a str>,
+    source: &'a str,
+}
+
+struct Grade {
+    tier: Option<String>,
+    department_id: Option<i64>,
+    rule_id: Option<i64>,
+    hours: Option<i64>,
+    grading: &'static str,
+    summary: String,
+}
+
+/// Auto grading: grading rules by priority, then the responsibility list.
+async fn grade(tx: &mut Conn, g: &GradeInput<'_>) -> ApiResult<Grade> {
+    let input = GradingInput {
+        category: g.category_code,
+        severity: g.severity,
+        region: g.region,
+        text: g.text,
+        subject_type: g.subject_type,
+        source: g.source,
+    };
+    let chain: Vec<&str> = if g.region != g.county { vec![g.region, g.county, CITY] } else { vec![g.county, CITY] };
+    let resp = store::responsibility_for(tx, g.category_id, &chain).await?;
+    for rule in wf::grading_rules(tx, true).await? {
+        let cond: GradingConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
+        if !cond.matches(&input) {
+            continue;
+        }
+        let mut unit = rule.department_id;
+        if unit.is_none() && rule.tier == "township" && g.region.len() == 9 {
+            unit = store::township_office(tx, g.region).await?;
+        }
+        if unit.is_none() {
+            unit = resp.as_ref().map(|r| r.0);
+        }
+        let name = match unit {
+            Some(d) => department::get(tx, d).await.map(|d| d.name).unwrap_or_default(),
+            None => "（待人工指定）".into(),
+        };
+        return Ok(Grade {
+            tier: Some(rule.tier.clone()),
+            department_id: unit,
+            rule_id: Some(rule.id),
+            hours: resp.as_ref().map(|r| r.2),
+            grading: if unit.is_some() { "auto" } else { "pending" },
+            summary: format!("分级规则“{}”：{}级处置，责任单位 {}", rule.name, tier_label(&rule.tier), name),
+        });
+    }
+    match resp {
+        Some((d, tier, hours)) => {
+            let name = department::get(tx, d).await.map(|d| d.name).unwrap_or_default();
+            Ok(Grade {
+                summary: format!("权责清单：{}级处置，责任单位 {name}，处置时限 {hours} 小时", tier_label(&tier)),
+                tier: Some(tier),
+                department_id: Some(d),
+                rule_id: None,
+                hours: Some(hours),
+                grading: "auto",
+            })
+        }
+        None => Ok(Grade {
+            tier: None,
+            department_id: None,
+            rule_id: None,
+            hours: None,
+            grading: "pending",
+            summary: "没有匹配的分级规则或权责清单，转人工分级".into(),
+        }),
+    }
+}
+
+pub fn tier_label(t: &str) -> &'static str {
+    match t {
+        "city" => "市",
+        "county" => "县",
+        "township" => "乡镇",
+        _ => "",
+    }
+}
+
+/// The first enabled workflow whose conditions hold: its current version.
+async fn choose_workflow(tx: &mut Conn, facts: &Facts) -> ApiResult<i64> {
+    for (_, conditions, version_id) in wf::active_workflows(tx).await? {
+        let clauses: Vec<Clause> = serde_json::from_str(&conditions).unwrap_or_default();
+        if workflow::holds(&clauses, facts) {
+            return Ok(version_id);
+        }
+    }
+    Err(ApiError::Conflict { code: "no_workflow", message: "没有可用的处置流程，请先启用一个流程".into(), field: None })
+}
+
+pub fn facts_of(c: &store::CaseState) -> Facts {
+    Facts {
+        category: c.category_code.clone(),
+        category_kind: c.category_kind.clone(),
+        severity: c.severity_code.clone(),
+        region: c.region_code.clone(),
+        tier: c.tier.clone().unwrap_or_default(),
+        source: c.source_code.clone(),
+        source_kind: c.source_kind.clone(),
+        case_type: c.case_type_code.clone(),
+        dedup: c.first_dedup.clone(),
+        graded: c.department_id.is_some(),
+    }
+}
+
+// ---- moving a case ---------------------------------------------------------------------------------------
+
+/// Enter an activity: follow automatic transitions, then open the task (or finish the case).
+/// `resume_due` overrides the computed deadline (returning from an extension request).
+async fn enter(
+    rt: &Runtime,
+    tx: &mut Conn,
+    case: &store::CaseState,
+    def: &Definition,
+    key: &str,
+    mut resume_due: Option<i64>,
+    now: i64,
+) -> ApiResult<()> {
+    let facts = facts_of(case);
+    let mut key = key.to_owned();
+    for _ in 0..32 {
+        let act = def.activity(&key).ok_or_else(|| ApiError::internal(format!("activity {key} missing")))?;
+        if act.kind == ActivityKind::End {
+            let status = def.status_at(&key);
+            let closed = matches!(status, "closed" | "voided").then_some(now);
+            store::set_position(
+                tx,
+                case.id,
+                &Position {
+                    status,
+                    activity: Some(&key),
+                    activity_name: Some(&act.name),
+                    due_at: None,
+                    warn_at: None,
+                    closed_at: closed,
+                },
+                now,
+            )
+            .await?;
+            return Ok(());
+        }
+        if let Some(t) = def.auto_from(&key, &facts) {
+            let to = def.activity(&t.to).map(|a| a.name.clone());
+            store::insert_event(
+                tx,
+                &NewEvent {
+                    case_id: case.id,
+                    at: now,
+                    actor_name: "系统".into(),
+                    action: t.action.clone(),
+                    action_name: format!("{}（自动）", t.label),
+                    from_activity: Some(key.clone()),
+                    to_activity: Some(t.to.clone()),
+                    to_name: to,
+                    ..Default::default()
+                },
+            )
+            .await?;
+            key = t.to.clone();
+            continue;
+        }
+        // A task.
+        let (department_id, permission) = match &act.assignee {
+            Some(Assignee::Permission { permission }) => (None, Some(permission.clone())),
+            Some(Assignee::Department { department_id }) => (Some(*department_id), None),
+            Some(Assignee::TownshipOffice) => {
+                let office = if case.region_code.len() == 9 {
+                    store::township_office(tx, &case.region_code).await?
+                } else {
+                    None
+                };
+                (office.or(case.department_id), None)
+            }
+            Some(Assignee::Responsible) | None => (case.department_id, None),
+        };
+        // A unit task without a unit falls to the dispatchers.
+        let permission = if department_id.is_none() && permission.is_none() {
+            Some("clue:case:dispatch".to_owned())
+        } else {
+            permission
+        };
+        let (cal, warn_pct) = rt.calendar(tx).await?;
+        let (due, warn) = match resume_due.take() {
+            Some(due) => {
+                let left = cal.working_minutes_between(now, due);
+                (Some(due), Some(cal.add_working_minutes(now, left * warn_pct / 100)))
+            }
+            None => match limit_minutes(tx, case, act.time_limit.as_ref(), act.stage.map(|s| s.as_str())).await? {
+                Some(m) => (Some(cal.add_working_minutes(now, m)), Some(cal.add_working_minutes(now, m * warn_pct / 100))),
+                None => (None, None),
+            },
+        };
+        store::insert_task(
+            tx,
+            &NewTask {
+                case_id: case.id,
+                activity: &key,
+                activity_name: &act.name,
+                department_id,
+                permission: permission.as_deref(),
+                region_code: &case.region_code,
+                created_at: now,
+                due_at: due,
+                warn_at: warn,
+            },
+        )
+        .await?;
+        store::set_position(
+            tx,
+            case.id,
+            &Position {
+                status: def.status_at(&key),
+                activity: Some(&key),
+                activity_name: Some(&act.name),
+                due_at: due,
+                warn_at: warn,
+                closed_at: None,
+            },
+            now,
+        )
+        .await?;
+        return Ok(());
+    }
+    Err(ApiError::internal("automatic transitions did not settle"))
+}
+
+/// Working minutes allowed for an activity, scaled by the case's severity.
+async fn limit_minutes(
+    tx: &mut Conn,
+    case: &store::CaseState,
+    limit: Option<&TimeLimit>,
+    stage: Option<&str>,
+) -> ApiResult<Option<i64>> {
+    let base = match limit {
+        None => return Ok(None),
+        Some(TimeLimit::Fixed { minutes }) => *minutes,
+        Some(TimeLimit::StageRule { default_minutes }) => match stage {
+            Some(s) => store::stage_limit(tx, case.category_id, s).await?.unwrap_or(*default_minutes),
+            None => *default_minutes,
+        },
+        Some(TimeLimit::Responsibility) => match case.time_limit_hours {
+            Some(h) => h * 60,
+            None => store::stage_limit(tx, case.category_id, "handle").await?.unwrap_or(24 * 60),
+        },
+    };
+    Ok(Some((base * case.severity_percent / 100).max(1)))
+}
+
+/// What a user submits with an action.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ActionInput {
+    pub action: String,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// The unit chosen when dispatching (派遣).
+    #[serde(default)]
+    pub department_id: Option<i64>,
+    /// Working hours asked for (申请延期), 1–720.
+    #[serde(default)]
+    pub hours: Option<i64>,
+}
+
+/// Take an action on a case's open task. The caller checked that the user may act on that task.
+pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput, actor: &Actor, now: i64) -> ApiResult<String> {
+    let case = store::case_state(tx, case_id).await?;
+    let task = store::open_task(tx, case_id).await?.ok_or_else(|| ApiError::Conflict {
+        code: "no_open_task",
+        message: "该案件当前没有待办环节".into(),
+        field: None,
+    })?;
+    let def = rt.definition(tx, case.workflow_version_id).await?;
+    let facts = facts_of(&case);
+    let t: Transition = def.take(&task.activity, &input.action, &facts).cloned().map_err(|e| match e {
+        EngineError::NotAvailable | EngineError::UnknownActivity | EngineError::Loop => {
+            ApiError::field("action", "当前环节不能执行该操作")
+        }
+    })?;
+    let comment = input.comment.as_deref().map(str::trim).unwrap_or_default().to_owned();
+    if comment.chars().count() > 1000 {
+        return Err(ApiError::field("comment", "意见不能超过 1000 个字符"));
+    }
+    if t.comment_required && comment.is_empty() {
+        return Err(ApiError::field("comment", format!("“{}”须填写意见", t.label)));
+    }
+    let mut data = json!({});
+    let mut resume = None;
+    match t.effect {
+        Some(Effect::ChooseUnit) => {
+            let d = input.department_id.ok_or_else(|| ApiError::field("department_id", "请选择责任单位"))?;
+            let dept = department::get(tx, d).await.map_err(|_| ApiError::field("department_id", "责任单位不存在"))?;
+            if dept.enabled != 1 {
+                return Err(ApiError::field("department_id", "责任单位已停用"));
+            }
+            let tier = match dept.region_code.len() {
+                9 => "township",
+                _ if dept.region_code == CITY => "city",
+                _ => "county",
+            };
+            let hours = store::responsibility_for(tx, case.category_id, &[&case.region_code, &case.county_code, CITY])
+                .await?
+                .filter(|r| r.0 == d)
+                .map(|r| r.2)
+                .or(case.time_limit_hours);
+            store::set_unit(tx, case_id, Some(tier), Some(d), "manual", None, hours).await?;
+            data = json!({ "department_id": d, "department_name": dept.name });
+        }
+        Some(Effect::Return) => {
+            store::count(tx, case_id, Counter::Returned).await?;
+            store::set_unit(tx, case_id, case.tier.as_deref(), None, "pending", None, case.time_limit_hours).await?;
+        }
+        Some(Effect::RequestExtension) => {
+            let h = input.hours.ok_or_else(|| ApiError::field("hours", "请填写申请延期的工作小时数"))?;
+            if !(1..=720).contains(&h) {
+                return Err(ApiError::field("hours", "延期须在 1–720 个工作小时之间"));
+            }
+            store::set_extension(tx, case_id, task.due_at, Some(h * 60)).await?;
+            data = json!({ "hours": h });
+        }
+        Some(Effect::ApproveExtension) => {
+            store::count(tx, case_id, Counter::Extension).await?;
+            let (cal, _) = rt.calendar(tx).await?;
+            let base = case.resume_due_at.unwrap_or(now);
+            resume = Some(cal.add_working_minutes(base.max(now.min(base)), case.pending_extension_minutes.unwrap_or(0)));
+            store::set_extension(tx, case_id, None, None).await?;
+            data = json!({ "hours": case.pending_extension_minutes.unwrap_or(0) / 60 });
+        }
+        Some(Effect::Rework) => store::count(tx, case_id, Counter::Rework).await?,
+        None => {
+            // Leaving the extension request without approval: back to the original deadline.
+            if let Some(due) = case.resume_due_at {
+                resume = Some(due);
+                store::set_extension(tx, case_id, None, None).await?;
+            }
+        }
+    }
+    if !store::complete_task(tx, task.id, "done", actor.user_id, &t.action, now).await? {
+        return Err(ApiError::Conflict { code: "task_taken", message: "该环节已被他人处理，请刷新".into(), field: None });
+    }
+    if task.due_at.is_some_and(|d| d < now) {
+        store::mark_overdue(tx, case_id).await?;
+    }
+    store::insert_event(
+        tx,
+        &NewEvent {
+            case_id,
+            at: now,
+            actor_id: actor.user_id,
+            actor_name: actor.name.clone(),
+            action: t.action.clone(),
+            action_name: t.label.clone(),
+            from_activity: Some(task.activity.clone()),
+            to_activity: Some(t.to.clone()),
+            to_name: def.activity(&t.to).map(|a| a.name.clone()),
+            comment,
+            data: data.to_string(),
+        },
+    )
+    .await?;
+    let case = store::case_state(tx, case_id).await?;
+    enter(rt, tx, &case, &def, &t.to, resume, now).await?;
+    enqueue_callbacks(tx, case_id, &t.action, &t.label, now).await?;
+    Ok(t.label)
+}
+
+/// Decide a suspected duplicate: merge the new case's clues into the candidate, or keep it.
+pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: bool, actor: &Actor, now: i64) -> ApiResult<()> {
+    let r = store::review(tx, review_id).await?;
+    if r.status != "pending" {
+        return Err(ApiError::Conflict { code: "already_decided", message: "该疑似重复已被处理".into(), field: None });
+    }
+    let by = actor.user_id.unwrap_or_default();
+    if merge {
+        if !matches!(r.candidate_status.as_str(), "active" | "suspended") {
+            return Err(ApiError::Conflict {
+                code: "target_finished",
+                message: "目标案件已办结，不能合并，请判定为非重复".into(),
+                field: None,
+            });
+        }
+        let case = store::case_state(tx, r.case_id).await?;
+        if !matches!(case.status.as_str(), "active" | "suspended") {
+            return Err(ApiError::Conflict { code: "case_finished", message: "该案件已办结，不能合并".into(), field: None });
+        }
+        for c in store::clues_of(tx, r.case_id).await? {
+            let mut result: IntakeResult = serde_json::from_str(&c.result).map_err(ApiError::internal)?;
+            result.case_no = r.candidate_no.clone();
+            result.dedup = "merged".into();
+            result.merged_into = Some(r.candidate_no.clone());
+            store::move_clue(tx, c.id, r.candidate_case_id, "merged", &serde_json::to_string(&result).map_err(ApiError::internal)?)
+                .await?;
+            store::count(tx, r.candidate_case_id, Counter::Clue).await?;
+        }
+        if let Some(t) = store::open_task(tx, r.case_id).await? {
+            store::complete_task(tx, t.id, "cancelled", actor.user_id, "merge", now).await?;
+        }
+        store::set_merged(tx, r.case_id, r.candidate_case_id, now).await?;
+        for (case, text) in [
+            (r.case_id, format!("经人工判定与案件 {} 重复，已合并", r.candidate_no)),
+            (r.candidate_case_id, format!("案件 {} 经人工判定为重复，线索已并入本案", r.case_no)),
+        ] {
+            store::insert_event(
+                tx,
+                &NewEvent {
+                    case_id: case,
+                    at: now,
+                    actor_id: actor.user_id,
+                    actor_name: actor.name.clone(),
+                    action: "merge".into(),
+                    action_name: "合并重复线索".into(),
+                    comment: text,
+                    ..Default::default()
+                },
+            )
+            .await?;
+        }
+        store::decide_review(tx, review_id, "merged", by, now).await?;
+        enqueue_callbacks(tx, r.case_id, "merge", "合并重复线索", now).await?;
+    } else {
+        store::decide_review(tx, review_id, "separate", by, now).await?;
+        let mut result: IntakeResult = serde_json::from_str(&store::clue(tx, r.clue_id).await?.result).map_err(ApiError::internal)?;
+        result.dedup = "new".into();
+        store::set_clue_dedup(tx, r.clue_id, "new", &serde_json::to_string(&result).map_err(ApiError::internal)?).await?;
+        store::insert_event(
+            tx,
+            &NewEvent {
+                case_id: r.case_id,
+                at: now,
+                actor_id: actor.user_id,
+                actor_name: actor.name.clone(),
+                action: "keep_separate".into(),
+                action_name: "判定为非重复".into(),
+                comment: format!("与案件 {} 不是同一问题，单独办理", r.candidate_no),
+                ..Default::default()
+            },
+        )
+        .await?;
+        // Continue the workflow where the case waits (受理), if it is still there.
+        let case = store::case_state(tx, r.case_id).await?;
+        if let Some(task) = store::open_task(tx, r.case_id).await? {
+            let def = rt.definition(tx, case.workflow_version_id).await?;
+            if def.auto_from(&task.activity, &facts_of(&case)).is_some() {
+                store::complete_task(tx, task.id, "done", actor.user_id, "keep_separate", now).await?;
+                enter(rt, tx, &case, &def, &task.activity, None, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Outbox messages for the status callbacks of every source with a callback URL that pushed a
+/// clue into the case (delivered by the callback relay, in order per case and source).
+pub async fn enqueue_callbacks(tx: &mut Conn, case_id: i64, action: &str, action_name: &str, now: i64) -> ApiResult<()> {
+    let targets = store::callback_targets(tx, case_id).await?;
+    if targets.is_empty() {
+        return Ok(());
+    }
+    let c = store::case_row(tx, case_id).await?;
+    for (source_id, source_clue_id) in targets {
+        let event_id = format!("{}-{}-{}", case_id, source_id, hex::encode(rand::random::<[u8; 8]>()));
+        let payload = json!({
+            "event_id": event_id,
+            "event": "case.updated",
+            "source_clue_id": source_clue_id,
+            "case_no": c.case_no,
+            "status": c.status,
+            "stage": if matches!(c.status.as_str(), "active" | "suspended") { c.activity.clone() } else { None },
+            "stage_name": c.activity_name,
+            "action": action,
+            "action_name": action_name,
+            "at": spec::format_time(now),
+        });
+        let key = format!("case:{case_id}:source:{source_id}");
+        let text = payload.to_string();
+        xiezhi_storage::outbox::enqueue(
+            tx,
+            &xiezhi_storage::outbox::NewMessage {
+                channel: "source_callback",
+                target_id: source_id,
+                ordering_key: &key,
+                event_id: &event_id,
+                payload: &text,
+                now,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,375 @@
+//! The intake API for sources (F01–F03), exactly as `docs/intake-standard.md` describes it: signed
+//! requests, single and batch push with idempotency, status query, categories. Every accepted
+//! clue is committed durably before the answer.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderMap, Method, StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use xiezhi_domain::FieldError;
+use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
+use xiezhi_domain::clue::signature::{self, SignatureError};
+use xiezhi_storage::clue::case as cases;
+use xiezhi_storage::clue::config::{self, SourceRow};
+use xiezhi_storage::Conn;
+
+use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
+use crate::error::{ApiError, ApiErrorBody, ApiResult};
+use crate::extract::{ClientMeta, Json, Path};
+use crate::{AppState, now_ms};
+
+/// Largest intake request body.
+pub const INTAKE_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// How long a nonce is remembered (twice the timestamp window).
+const NONCE_TTL_MS: i64 = 10 * 60 * 1000;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(push_clue))
+        .routes(routes!(push_batch))
+        .routes(routes!(clue_status))
+        .routes(routes!(intake_categories))
+        .layer(axum::extract::DefaultBodyLimit::max(INTAKE_BODY_LIMIT))
+}
+
+fn coded(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::Coded { status, code, message: message.into() }
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    h.get(name).and_then(|v| v.to_str().ok()).map(str::trim).filter(|v| !v.is_empty())
+}
+
+/// A source authenticated by its signature; the nonce is claimed in the caller's transaction.
+struct Signed {
+    source: SourceRow,
+    nonce: String,
+}
+
+async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> ApiResult<Signed> {
+    let (Some(key), Some(ts), Some(nonce), Some(sig)) = (
+        header(headers, "x-app-key"),
+        header(headers, "x-timestamp"),
+        header(headers, "x-nonce"),
+        header(headers, "x-signature"),
+    ) else {
+        return Err(coded(
+            StatusCode::UNAUTHORIZED,
+            "signature_missing",
+            "缺少签名请求头（X-App-Key、X-Timestamp、X-Nonce、X-Signature）",
+        ));
+    };
+    let mut conn = s.db.conn().await?;
+    let source = config::source_by_app_key(&mut conn, key)
+        .await?
+        .ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+    let secret = s.cipher.decrypt(&source.secret_enc).map_err(ApiError::internal)?;
+    match signature::verify(&secret, method.as_str(), uri.path(), ts, nonce, body, sig, now_ms()) {
+        Ok(()) => {}
+        Err(SignatureError::StaleTimestamp) => {
+            return Err(coded(StatusCode::UNAUTHORIZED, "timestamp_expired", "X-Timestamp 无效或与服务器时间相差超过 5 分钟"));
+        }
+        Err(SignatureError::BadNonce | SignatureError::Mismatch) => {
+            return Err(coded(StatusCode::UNAUTHORIZED, "signature_invalid", "签名校验失败"));
+        }
+    }
+    if source.enabled != 1 {
+        return Err(coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用"));
+    }
+    Ok(Signed { source, nonce: nonce.to_owned() })
+}
+
+async fn claim(tx: &mut Conn, signed: &Signed, now: i64) -> ApiResult<()> {
+    if !config::claim_nonce(tx, signed.source.id, &signed.nonce, now + NONCE_TTL_MS, now).await? {
+        return Err(coded(StatusCode::UNAUTHORIZED, "nonce_replayed", "X-Nonce 已使用过（重放请求）"));
+    }
+    config::touch_source(tx, signed.source.id, now).await?;
+    Ok(())
+}
+
+fn json_content(headers: &HeaderMap) -> ApiResult<()> {
+    let ct = header(headers, "content-type").unwrap_or_default().to_ascii_lowercase();
+    if ct == "application/json" || ct.starts_with("application/json;") {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType("需要 application/json".into()))
+    }
+}
+
+fn body_of(b: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+    b.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::BadRequest(e.body_text()) })
+}
+
+fn parse_json(body: &[u8]) -> ApiResult<Value> {
+    serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("JSON 语法错误：{e}")))
+}
+
+fn actor(source: &SourceRow, meta: &ClientMeta) -> Actor {
+    Actor { user_id: None, name: format!("source:{}", source.code), ip: meta.ip.clone() }
+}
+
+fn intake_error(e: IntakeError) -> ApiError {
+    match e {
+        IntakeError::Invalid(errs) => ApiError::Validation(errs),
+        IntakeError::Conflict => coded(StatusCode::CONFLICT, "idempotency_conflict", "该 source_clue_id 已用不同内容推送过"),
+        IntakeError::Api(e) => e,
+    }
+}
+
+/// Push one clue.
+#[utoipa::path(post, path = "/api/intake/v1/clues", tag = "intake",
+    request_body(content = Object, description = "A clue (docs/intake-standard.md)"),
+    responses((status = 201, body = IntakeResult), (status = 200, description = "identical retry", body = IntakeResult),
+        (status = 401, body = ApiErrorBody), (status = 409, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+async fn push_clue(
+    State(s): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    meta: ClientMeta,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Response> {
+    let body = body_of(body)?;
+    let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
+    json_content(&headers)?;
+    let now = now_ms();
+    let mut tx = s.db.begin().await?;
+    claim(&mut tx, &signed, now).await?;
+    let raw = parse_json(&body)?;
+    let clue = engine::validate(&signed.source, &raw, now).map_err(ApiError::Validation)?;
+    let act = actor(&signed.source, &meta);
+    let inc = Incoming { source: &signed.source, raw: &raw, actor: &act, now, registered_at: now };
+    let result = engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await.map_err(intake_error)?;
+    tx.commit().await.map_err(ApiError::internal)?;
+    let status = if result.replayed { StatusCode::OK } else { StatusCode::CREATED };
+    Ok((status, Json(result)).into_response())
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemError {
+    pub code: String,
+    pub message: String,
+    pub fields: Vec<FieldMessage>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldMessage {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ItemResult {
+    pub index: usize,
+    pub source_clue_id: Option<String>,
+    pub ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub result: Option<IntakeResult>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ItemError>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BatchResult {
+    pub accepted: usize,
+    pub rejected: usize,
+    pub results: Vec<ItemResult>,
+}
+
+fn item_error(errs: Vec<FieldError>) -> ItemError {
+    let first = errs.first().map(|e| e.message.clone()).unwrap_or_default();
+    ItemError {
+        code: "validation_failed".into(),
+        message: format!("输入有误：{first}"),
+        fields: errs.into_iter().map(|e| FieldMessage { field: e.field.to_owned(), message: e.message }).collect(),
+    }
+}
+
+/// Push up to 500 clues; a result per item.
+#[utoipa::path(post, path = "/api/intake/v1/clues/batch", tag = "intake",
+    request_body(content = Object, description = "`{\"clues\": [Clue, ...]}`, 1–500 items"),
+    responses((status = 200, body = BatchResult), (status = 401, body = ApiErrorBody), (status = 413, body = ApiErrorBody),
+        (status = 422, body = ApiErrorBody)))]
+async fn push_batch(
+    State(s): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    meta: ClientMeta,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<Json<BatchResult>> {
+    let body = body_of(body)?;
+    let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
+    json_content(&headers)?;
+    let now = now_ms();
+    let mut tx = s.db.begin().await?;
+    claim(&mut tx, &signed, now).await?;
+    let raw = parse_json(&body)?;
+    let items = match &raw {
+        Value::Object(o) if o.len() == 1 && o.get("clues").is_some_and(Value::is_array) => {
+            o.get("clues").and_then(Value::as_array).cloned().unwrap_or_default()
+        }
+        _ => return Err(ApiError::field("clues", "请求体须为 {\"clues\": [...]}")),
+    };
+    if items.is_empty() {
+        return Err(ApiError::field("clues", "clues 不能为空"));
+    }
+    if items.len() > MAX_BATCH {
+        return Err(coded(StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", format!("每批最多 {MAX_BATCH} 条线索")));
+    }
+    let act = actor(&signed.source, &meta);
+    let mut seen = std::collections::HashSet::new();
+    let mut results = Vec::with_capacity(items.len());
+    let (mut accepted, mut rejected) = (0, 0);
+    for (index, item) in items.iter().enumerate() {
+        let id = item.get("source_clue_id").and_then(Value::as_str).map(str::to_owned);
+        let outcome = match engine::validate(&signed.source, item, now) {
+            Err(errs) => Err(item_error(errs)),
+            Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => Err(item_error(vec![FieldError::new(
+                "source_clue_id",
+                "同一批次中 source_clue_id 重复",
+            )])),
+            Ok(clue) => {
+                let inc = Incoming { source: &signed.source, raw: item, actor: &act, now, registered_at: now };
+                match engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await {
+                    Ok(r) => Ok(r),
+                    Err(IntakeError::Invalid(errs)) => Err(item_error(errs)),
+                    Err(IntakeError::Conflict) => Err(ItemError {
+                        code: "idempotency_conflict".into(),
+                        message: "该 source_clue_id 已用不同内容推送过".into(),
+                        fields: vec![],
+                    }),
+                    Err(IntakeError::Api(e)) => return Err(e),
+                }
+            }
+        };
+        results.push(match outcome {
+            Ok(r) => {
+                accepted += 1;
+                ItemResult { index, source_clue_id: id, ok: true, result: Some(r), error: None }
+            }
+            Err(e) => {
+                rejected += 1;
+                ItemResult { index, source_clue_id: id, ok: false, result: None, error: Some(e) }
+            }
+        });
+    }
+    tx.commit().await.map_err(ApiError::internal)?;
+    Ok(Json(BatchResult { accepted, rejected, results }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusEvent {
+    pub at: String,
+    pub action: String,
+    pub action_name: String,
+    pub stage_name: Option<String>,
+    pub comment: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ClueStatus {
+    pub clue_id: i64,
+    pub source_clue_id: String,
+    pub case_no: String,
+    pub dedup: String,
+    pub status: String,
+    pub stage: Option<String>,
+    pub stage_name: Option<String>,
+    pub responsible_unit: Option<String>,
+    pub due_at: Option<String>,
+    pub closed_at: Option<String>,
+    pub history: Vec<StatusEvent>,
+}
+
+/// Status of a clue this source pushed.
+#[utoipa::path(get, path = "/api/intake/v1/clues/{source_clue_id}", tag = "intake",
+    params(("source_clue_id" = String, Path, description = "the source's own clue id")),
+    responses((status = 200, body = ClueStatus), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+async fn clue_status(
+    State(s): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    Path(source_clue_id): Path<String>,
+) -> ApiResult<Json<ClueStatus>> {
+    let signed = authenticate(&s, &method, &uri, &headers, b"").await?;
+    let now = now_ms();
+    let mut tx = s.db.begin().await?;
+    claim(&mut tx, &signed, now).await?;
+    let clue = cases::clue_by_source(&mut tx, signed.source.id, &source_clue_id).await?.ok_or(ApiError::NotFound)?;
+    let c = cases::case_row(&mut tx, clue.case_id).await?;
+    let events = cases::events_of(&mut tx, c.id).await?;
+    tx.commit().await.map_err(ApiError::internal)?;
+    let open = matches!(c.status.as_str(), "active" | "suspended");
+    Ok(Json(ClueStatus {
+        clue_id: clue.id,
+        source_clue_id: clue.source_clue_id,
+        case_no: c.case_no,
+        dedup: clue.dedup,
+        status: c.status,
+        stage: if open { c.activity } else { None },
+        stage_name: c.activity_name,
+        responsible_unit: c.department_name,
+        due_at: c.due_at.map(spec::format_time),
+        closed_at: c.closed_at.map(spec::format_time),
+        history: events
+            .into_iter()
+            .map(|e| StatusEvent {
+                at: spec::format_time(e.at),
+                action: e.action,
+                action_name: e.action_name,
+                stage_name: e.to_name,
+                comment: e.comment,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntakeCategory {
+    pub code: String,
+    pub name: String,
+    pub major_code: String,
+    pub major_name: String,
+    pub kind: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IntakeCategories {
+    pub categories: Vec<IntakeCategory>,
+}
+
+/// Enabled minor categories a source may use.
+#[utoipa::path(get, path = "/api/intake/v1/categories", tag = "intake",
+    responses((status = 200, body = IntakeCategories), (status = 401, body = ApiErrorBody)))]
+async fn intake_categories(
+    State(s): State<AppState>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> ApiResult<Json<IntakeCategories>> {
+    let signed = authenticate(&s, &method, &uri, &headers, b"").await?;
+    let mut tx = s.db.begin().await?;
+    claim(&mut tx, &signed, now_ms()).await?;
+    let (cats, _) = config::categories(&mut tx).await?;
+    tx.commit().await.map_err(ApiError::internal)?;
+    let majors: std::collections::HashMap<i64, (String, String)> =
+        cats.iter().filter(|c| c.parent_id.is_none()).map(|c| (c.id, (c.code.clone(), c.name.clone()))).collect();
+    let categories = cats
+        .into_iter()
+        .filter(|c| c.enabled == 1)
+        .filter_map(|c| {
+            let (mc, mn) = majors.get(&c.parent_id?)?.clone();
+            Some(IntakeCategory { code: c.code, name: c.name, major_code: mc, major_name: mn, kind: c.kind })
+        })
+        .collect();
+    Ok(Json(IntakeCategories { categories }))
+}
