@@ -340,7 +340,10 @@ async fn regions_and_boundaries_cover_lishui() {
     assert_error(status, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(body["details"]["errors"].as_array().unwrap().len(), 2);
     let (_, fc) = app.get(&s, "/api/platform/regions/boundaries").await;
-    assert_eq!(fc["features"].as_array().unwrap().len(), 1);
+    let features = fc["features"].as_array().unwrap();
+    assert_eq!(features.len(), 9, "the bundled county boundaries, one replaced");
+    let liandu = features.iter().find(|f| f["properties"]["adcode"] == "331102").unwrap();
+    assert_eq!(liandu["geometry"]["coordinates"][0][0][0], 119.8);
 }
 
 fn xlsx(rows: &[[&str; 6]]) -> Vec<u8> {

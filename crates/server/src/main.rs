@@ -3,6 +3,8 @@
 mod admin;
 mod app;
 mod config;
+#[allow(dead_code)]
+mod demo_clues;
 mod seed;
 
 use std::path::PathBuf;

@@ -72,6 +72,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clue/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_calendar"];
+        put: operations["update_calendar"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["set_calendar_day"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clue/case-types": {
         parameters: {
             query?: never;
@@ -99,6 +131,104 @@ export interface paths {
         put: operations["update_case_type"];
         post?: never;
         delete: operations["delete_case_type"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_cases"];
+        put?: never;
+        post: operations["create_case"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Excel export of the filtered list (at most 100,000 rows). */
+        get: operations["export_cases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["take_action"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases/{id}/attachments/{sha256}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_attachment"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/cases/{id}/clues/{clue_id}/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Show a clue's reporter identity in full (audited). */
+        post: operations["reveal_reporter"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -187,6 +317,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clue/grading-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_grading_rules"];
+        put?: never;
+        post: operations["create_grading_rule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/grading-rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["update_grading_rule"];
+        post?: never;
+        delete: operations["delete_grading_rule"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["inbox"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clue/numbering-rules": {
         parameters: {
             query?: never;
@@ -250,6 +428,22 @@ export interface paths {
         put?: never;
         /** Make this the rule new cases are numbered with. */
         post: operations["activate_numbering"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/queues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["queue_summary"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -340,6 +534,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clue/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_reviews"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/reviews/{id}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["decide_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clue/severities": {
         parameters: {
             query?: never;
@@ -422,6 +648,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/clue/workflows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_workflows"];
+        put?: never;
+        post: operations["create_workflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/workflows/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a definition without saving it (the editor's 校验 button). */
+        post: operations["validate_definition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/clue/workflows/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["get_workflow"];
+        put: operations["update_workflow"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/health": {
         parameters: {
             query?: never;
@@ -431,6 +706,74 @@ export interface paths {
         };
         /** Liveness and version. */
         get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enabled minor categories a source may use. */
+        get: operations["intake_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/v1/clues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push one clue. */
+        post: operations["push_clue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/v1/clues/batch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Push up to 500 clues; a result per item. */
+        post: operations["push_batch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/intake/v1/clues/{source_clue_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status of a clue this source pushed. */
+        get: operations["clue_status"];
         put?: never;
         post?: never;
         delete?: never;
@@ -916,6 +1259,53 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description What a user submits with an action. */
+        ActionInput: {
+            action: string;
+            comment?: string | null;
+            /**
+             * Format: int64
+             * @description The unit chosen when dispatching (派遣).
+             */
+            department_id?: number | null;
+            /**
+             * Format: int64
+             * @description Working hours asked for (申请延期), 1–720.
+             */
+            hours?: number | null;
+        };
+        /** @description An action the current user may take now. */
+        ActionView: {
+            action: string;
+            comment_required: boolean;
+            effect?: components["schemas"]["Effect"] | null;
+            label: string;
+            to_name?: string | null;
+        };
+        Activity: {
+            assignee?: components["schemas"]["Assignee"] | null;
+            /** @description `[a-z][a-z0-9_]*`, unique in the definition. */
+            key: string;
+            /** @description `task` (someone must act) or `end` (the case is finished). */
+            kind: components["schemas"]["ActivityKind"];
+            name: string;
+            stage?: components["schemas"]["Stage"] | null;
+            /**
+             * @description Case status while the case is here: `active` (default) or `suspended` (挂账); for an end
+             *     activity: `closed`, `voided` or `merged`.
+             */
+            status?: string | null;
+            time_limit?: components["schemas"]["TimeLimit"] | null;
+            /**
+             * Format: double
+             * @description Position in the diagram editor.
+             */
+            x?: number;
+            /** Format: double */
+            y?: number;
+        };
+        /** @enum {string} */
+        ActivityKind: "task" | "end";
         Affected: {
             /** Format: int64 */
             affected: number;
@@ -929,6 +1319,32 @@ export interface components {
             /** @description Human-readable Chinese message. */
             message: string;
             request_id: string;
+        };
+        /** @description Who a task goes to. */
+        Assignee: {
+            /** @enum {string} */
+            kind: "permission";
+            permission: string;
+        } | {
+            /** @enum {string} */
+            kind: "responsible";
+        } | {
+            /** Format: int64 */
+            department_id: number;
+            /** @enum {string} */
+            kind: "department";
+        } | {
+            /** @enum {string} */
+            kind: "township_office";
+        };
+        AttachmentView: {
+            /** Format: int64 */
+            clue_id: number;
+            content_type: string;
+            name: string;
+            sha256: string;
+            /** Format: int64 */
+            size: number;
         };
         AuditEntry: {
             action: string;
@@ -964,9 +1380,140 @@ export interface components {
             message: string;
             ok: boolean;
         };
+        BatchResult: {
+            accepted: number;
+            rejected: number;
+            results: components["schemas"]["ItemResult"][];
+        };
         BatchStatus: {
             enabled: boolean;
             ids: number[];
+        };
+        CalendarDay: {
+            /** @description `YYYY-MM-DD`. */
+            day: string;
+            /** @description `holiday` (休) or `workday` (调休上班). */
+            kind: string;
+            name: string;
+        };
+        CalendarDayInput: {
+            /** @description `holiday`, `workday`, or `normal` to remove the exception. */
+            kind: string;
+            name?: string;
+        };
+        CalendarInput: {
+            periods: [
+                string,
+                string
+            ][];
+            /** Format: int64 */
+            warn_percent: number;
+        };
+        CalendarView: {
+            /** @description Exceptions in the requested range. */
+            days: components["schemas"]["CalendarDay"][];
+            /** Format: int32 */
+            minutes_per_day: number;
+            /** @description Working periods of a day, `[["08:30","12:00"], ["13:30","17:30"]]`. */
+            periods: [
+                string,
+                string
+            ][];
+            /** Format: int64 */
+            updated_at: number;
+            /**
+             * Format: int64
+             * @description A task is flagged 临期 when this share of its time limit has passed.
+             */
+            warn_percent: number;
+        };
+        CaseDetail: {
+            /** @description Actions the current user may take on the open task. */
+            actions: components["schemas"]["ActionView"][];
+            attachments: components["schemas"]["AttachmentView"][];
+            /** @description Whether the user may see reporter identity in full. */
+            can_reveal: boolean;
+            case: components["schemas"]["CaseSummary"];
+            /** Format: int64 */
+            closed_at?: number | null;
+            clues: components["schemas"]["ClueView"][];
+            /** @description The workflow version the case is pinned to (for the diagram). */
+            definition: components["schemas"]["Definition"];
+            /** Format: int64 */
+            department_id?: number | null;
+            description: string;
+            events: components["schemas"]["EventView"][];
+            /** Format: int64 */
+            merged_into?: number | null;
+            merged_into_no?: string | null;
+            /** Format: int64 */
+            occurred_at?: number | null;
+            reviews: components["schemas"]["ReviewView"][];
+            subject_code?: string | null;
+            subject_name?: string | null;
+            subject_type?: string | null;
+            tasks: components["schemas"]["TaskView"][];
+            /** Format: int64 */
+            time_limit_hours?: number | null;
+            workflow_name: string;
+            /** Format: int64 */
+            workflow_version: number;
+        };
+        CasePage: {
+            items: components["schemas"]["CaseSummary"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        CaseSummary: {
+            activity?: string | null;
+            activity_name?: string | null;
+            address: string;
+            case_no: string;
+            case_type_name: string;
+            category_name: string;
+            /** Format: int64 */
+            clue_count: number;
+            county_name: string;
+            department_name?: string | null;
+            /** Format: int64 */
+            due_at?: number | null;
+            /** Format: int64 */
+            extension_count: number;
+            /** @description `auto`, `manual` or `pending` (待人工分级). */
+            grading: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            major_name?: string | null;
+            /** @description Past due now (open) or a step finished late. */
+            overdue: boolean;
+            region_code: string;
+            region_name: string;
+            /** Format: int64 */
+            reported_at: number;
+            /** Format: int64 */
+            returned_count: number;
+            /** Format: int64 */
+            rework_count: number;
+            severity_code: string;
+            severity_color: string;
+            severity_name: string;
+            source_name: string;
+            /** @description `active` 办理中, `suspended` 挂账, `closed` 已结案, `voided` 已作废, `merged` 已合并. */
+            status: string;
+            tier?: string | null;
+            title: string;
+            /** Format: int64 */
+            updated_at: number;
+            /** @description Open and past the warning point but not yet due (临期). */
+            warning: boolean;
         };
         CaseType: {
             code: string;
@@ -1016,6 +1563,56 @@ export interface components {
         ChangePassword: {
             new_password: string;
             old_password: string;
+        };
+        /** @description A condition on a case field. */
+        Clause: {
+            field: components["schemas"]["Field"];
+            op: components["schemas"]["Op"];
+            values: string[];
+        };
+        ClueStatus: {
+            case_no: string;
+            closed_at?: string | null;
+            /** Format: int64 */
+            clue_id: number;
+            dedup: string;
+            due_at?: string | null;
+            history: components["schemas"]["StatusEvent"][];
+            responsible_unit?: string | null;
+            source_clue_id: string;
+            stage?: string | null;
+            stage_name?: string | null;
+            status: string;
+        };
+        ClueView: {
+            address: string;
+            category_name: string;
+            coord_system?: string | null;
+            /** @description `new`, `merged`, `suspected`. */
+            dedup: string;
+            /** Format: double */
+            dedup_score?: number | null;
+            description: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            lat?: number | null;
+            /** Format: double */
+            lon?: number | null;
+            /** @description The payload exactly as the source sent it, with reporter fields masked. */
+            raw_payload: Record<string, never>;
+            /** Format: int64 */
+            received_at: number;
+            /** Format: int64 */
+            reported_at: number;
+            reporter_id_number?: string | null;
+            reporter_name?: string | null;
+            reporter_phone?: string | null;
+            source_clue_id: string;
+            source_name: string;
+            subject_code?: string | null;
+            subject_name?: string | null;
+            subject_type?: string | null;
         };
         ConfigVersion: {
             /** @description `create`, `update` or `delete`. */
@@ -1095,6 +1692,13 @@ export interface components {
             /** Format: int64 */
             window_hours: number;
         };
+        /** @description A process definition, stored as JSON in a workflow version. */
+        Definition: {
+            activities: components["schemas"]["Activity"][];
+            /** @description Key of the activity a new case starts in. */
+            start: string;
+            transitions: components["schemas"]["Transition"][];
+        };
         Department: {
             enabled: boolean;
             /** Format: int64 */
@@ -1152,6 +1756,11 @@ export interface components {
             description?: string;
             name: string;
         };
+        /**
+         * @description Side effects of a transition.
+         * @enum {string}
+         */
+        Effect: "choose_unit" | "return" | "request_extension" | "approve_extension" | "rework";
         EnforcementItem: {
             /** @description `comprehensive`, `special`, `township`, `transferred` or `other`. */
             category: string;
@@ -1172,6 +1781,74 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        EventView: {
+            action: string;
+            action_name: string;
+            actor_name: string;
+            /** Format: int64 */
+            at: number;
+            comment: string;
+            data: Record<string, never>;
+            from_activity?: string | null;
+            /** Format: int64 */
+            id: number;
+            to_activity?: string | null;
+            to_name?: string | null;
+        };
+        /** @enum {string} */
+        Field: "category" | "category_kind" | "severity" | "region" | "tier" | "source" | "source_kind" | "case_type" | "dedup" | "graded";
+        FieldMessage: {
+            field: string;
+            message: string;
+        };
+        /** @description Conditions of a grading rule; every non-empty list must match. */
+        GradingConditions: {
+            /** @description Category codes; a major code (`E05`) covers its minor categories. */
+            categories?: string[];
+            /** @description Any of these words in the description or address. */
+            keywords?: string[];
+            /** @description Region codes; a county code covers its townships. */
+            regions?: string[];
+            severities?: string[];
+            /** @description Source codes. */
+            sources?: string[];
+            /** @description `enterprise`, `person` or `none`. */
+            subject_types?: string[];
+        };
+        GradingRule: {
+            conditions: components["schemas"]["GradingConditions"];
+            /**
+             * Format: int64
+             * @description Fixed unit; none means the responsibility list (or the township office for township tier).
+             */
+            department_id?: number | null;
+            department_name?: string | null;
+            enabled: boolean;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            note: string;
+            /**
+             * Format: int64
+             * @description Lower first.
+             */
+            priority: number;
+            /** @description `city`, `county` or `township`. */
+            tier: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        GradingRuleInput: {
+            conditions?: components["schemas"]["GradingConditions"];
+            /** Format: int64 */
+            department_id?: number | null;
+            enabled: boolean;
+            name: string;
+            note?: string;
+            /** Format: int64 */
+            priority: number;
+            tier: string;
+        };
         Health: {
             /** @description `sqlite` or `postgres`. */
             database: string;
@@ -1187,9 +1864,116 @@ export interface components {
             /** Format: int64 */
             updated: number;
         };
+        InboxItem: {
+            action?: string | null;
+            activity: string;
+            activity_name: string;
+            address: string;
+            /** Format: int64 */
+            case_id: number;
+            case_no: string;
+            category_name: string;
+            /** Format: int64 */
+            completed_at?: number | null;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            due_at?: number | null;
+            overdue: boolean;
+            region_name: string;
+            /** Format: int64 */
+            reported_at: number;
+            severity_color: string;
+            severity_name: string;
+            status: string;
+            /** Format: int64 */
+            task_id: number;
+            title: string;
+            unit_name?: string | null;
+            warning: boolean;
+        };
+        InboxPage: {
+            items: components["schemas"]["InboxItem"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        IntakeCategories: {
+            categories: components["schemas"]["IntakeCategory"][];
+        };
+        IntakeCategory: {
+            code: string;
+            kind: string;
+            major_code: string;
+            major_name: string;
+            name: string;
+        };
+        /** @description The answer of the intake for one clue (docs/intake-standard.md). */
+        IntakeResult: {
+            /** @description RFC 3339. */
+            accepted_at: string;
+            /** @description The case the clue belongs to (the existing case when merged). */
+            case_no: string;
+            /** Format: int64 */
+            clue_id: number;
+            /** @description `new`, `merged` or `suspected`. */
+            dedup: string;
+            /** @description Case number of the existing case when merged. */
+            merged_into?: string | null;
+            region_code: string;
+            replayed: boolean;
+            source_clue_id: string;
+            /** @description Case status: `active`, `suspended`, `closed`, `voided`, `merged`. */
+            status: string;
+        };
+        ItemError: {
+            code: string;
+            fields: components["schemas"]["FieldMessage"][];
+            message: string;
+        };
+        ItemResult: {
+            error?: components["schemas"]["ItemError"] | null;
+            index: number;
+            ok: boolean;
+            result?: components["schemas"]["IntakeResult"] | null;
+            source_clue_id?: string | null;
+        };
         LoginRequest: {
             password: string;
             username: string;
+        };
+        /**
+         * @description Staff enter a clue by hand (phone call, walk-in, inspection); it goes through the same intake as
+         *     pushed clues, under the `manual` source.
+         */
+        ManualClueInput: {
+            address?: string | null;
+            case_type_code?: string | null;
+            category_code: string;
+            description: string;
+            /** Format: double */
+            latitude?: number | null;
+            /**
+             * Format: double
+             * @description WGS84 (picked on the map).
+             */
+            longitude?: number | null;
+            /**
+             * Format: int64
+             * @description Unix ms; default now.
+             */
+            occurred_at?: number | null;
+            region_code?: string | null;
+            reporter_name?: string | null;
+            reporter_phone?: string | null;
+            severity_code?: string | null;
+            subject_credit_code?: string | null;
+            subject_name?: string | null;
+            subject_type?: string | null;
+            title?: string | null;
         };
         NumberingPreview: {
             error?: string | null;
@@ -1219,6 +2003,8 @@ export interface components {
             name: string;
             pattern: string;
         };
+        /** @enum {string} */
+        Op: "in" | "not_in" | "prefix";
         Permission: {
             code: string;
             /** @description `system`, `security`, `audit` or `business` (三员分立). */
@@ -1254,6 +2040,38 @@ export interface components {
             sort_order?: number;
             url: string;
         };
+        QueueSummary: {
+            /**
+             * Format: int64
+             * @description Extension requests to approve.
+             */
+            extension: number;
+            /**
+             * Format: int64
+             * @description Waiting for filing review (立案审理).
+             */
+            filing: number;
+            /**
+             * Format: int64
+             * @description Open cases past due.
+             */
+            overdue: number;
+            /**
+             * Format: int64
+             * @description Returned by a unit, waiting for re-dispatch.
+             */
+            returned: number;
+            /**
+             * Format: int64
+             * @description Suspected duplicates to decide.
+             */
+            suspected: number;
+            /**
+             * Format: int64
+             * @description No rule could grade them: a dispatcher picks the unit.
+             */
+            ungraded: number;
+        };
         Region: {
             code: string;
             /** @description `city`, `county` or `township`. */
@@ -1262,6 +2080,11 @@ export interface components {
             /** @description False for codes that are not GB/T 2260 / NBS codes (丽水经济技术开发区). */
             official: boolean;
             parent_code?: string | null;
+        };
+        Reporter: {
+            id_number?: string | null;
+            name?: string | null;
+            phone?: string | null;
         };
         ResetPassword: {
             new_password: string;
@@ -1318,6 +2141,51 @@ export interface components {
         };
         RevealResponse: {
             value: string;
+        };
+        ReviewDecision: {
+            /** @description true: the same problem, merge into the earlier case; false: keep separate. */
+            merge: boolean;
+        };
+        ReviewPage: {
+            items: components["schemas"]["ReviewView"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        ReviewView: {
+            candidate_address: string;
+            /** Format: int64 */
+            candidate_case_id: number;
+            candidate_description: string;
+            candidate_no: string;
+            /** Format: int64 */
+            candidate_reported_at: number;
+            candidate_status: string;
+            candidate_title: string;
+            case_address: string;
+            case_description: string;
+            /** Format: int64 */
+            case_id: number;
+            case_no: string;
+            /** Format: int64 */
+            case_reported_at: number;
+            case_title: string;
+            /** Format: int64 */
+            clue_id: number;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            decided_at?: number | null;
+            decided_by_name?: string | null;
+            /** Format: int64 */
+            id: number;
+            /** Format: double */
+            score: number;
+            /** @description `pending`, `merged`, `separate`. */
+            status: string;
         };
         Role: {
             builtin: boolean;
@@ -1441,6 +2309,11 @@ export interface components {
             app_key: string;
             secret: string;
         };
+        /**
+         * @description Workflow stages of a case (数字城管 practice).
+         * @enum {string}
+         */
+        Stage: "receive" | "file" | "dispatch" | "handle" | "report" | "verify" | "close";
         StageRule: {
             requirement?: string;
             /** @description `receive`, `file`, `dispatch`, `handle`, `report`, `verify` or `close`. */
@@ -1450,6 +2323,63 @@ export interface components {
              * @description Time limit of the stage; null = inherit from the major category (or none).
              */
             time_limit_minutes?: number | null;
+        };
+        StatusEvent: {
+            action: string;
+            action_name: string;
+            at: string;
+            comment: string;
+            stage_name?: string | null;
+        };
+        TaskView: {
+            action?: string | null;
+            activity: string;
+            activity_name: string;
+            /** Format: int64 */
+            completed_at?: number | null;
+            completed_by_name?: string | null;
+            /** Format: int64 */
+            created_at: number;
+            department_name?: string | null;
+            /** Format: int64 */
+            due_at?: number | null;
+            /** Format: int64 */
+            id: number;
+            overdue: boolean;
+            permission?: string | null;
+            status: string;
+            /** Format: int64 */
+            warn_at?: number | null;
+        };
+        /** @description How the deadline of a task is computed (working time on the calendar). */
+        TimeLimit: {
+            /** @enum {string} */
+            kind: "fixed";
+            /** Format: int64 */
+            minutes: number;
+        } | {
+            /** Format: int64 */
+            default_minutes: number;
+            /** @enum {string} */
+            kind: "stage_rule";
+        } | {
+            /** @enum {string} */
+            kind: "responsibility";
+        };
+        Transition: {
+            /** @description `[a-z][a-z0-9_]*`; what the user (or the system, for automatic ones) does. */
+            action: string;
+            /** @description Taken by the system as soon as the case enters `from` and the conditions hold. */
+            auto?: boolean;
+            /** @description Require a comment from the user. */
+            comment_required?: boolean;
+            /** @description All must hold (empty: always). */
+            conditions?: components["schemas"]["Clause"][];
+            effect?: components["schemas"]["Effect"] | null;
+            from: string;
+            /** @description Button text, e.g. 派遣. */
+            label: string;
+            to: string;
         };
         UserCreate: {
             /** Format: int64 */
@@ -1524,6 +2454,64 @@ export interface components {
             id_number?: string | null;
             phone?: string | null;
             role_ids?: number[];
+        };
+        ValidationReport: {
+            errors: string[];
+            valid: boolean;
+        };
+        Workflow: {
+            /** Format: int64 */
+            case_count: number;
+            code: string;
+            /** @description Which new cases this workflow takes (empty: all). */
+            conditions: components["schemas"]["Clause"][];
+            /** Format: int64 */
+            current_version: number;
+            description: string;
+            enabled: boolean;
+            /** Format: int64 */
+            id: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description Lower first: the first enabled workflow whose conditions hold handles a new case.
+             */
+            priority: number;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        WorkflowDetail: {
+            /** @description The definition of the current version. */
+            definition: components["schemas"]["Definition"];
+            versions: components["schemas"]["WorkflowVersion"][];
+            workflow: components["schemas"]["Workflow"];
+        };
+        WorkflowInput: {
+            code: string;
+            conditions?: components["schemas"]["Clause"][];
+            definition?: components["schemas"]["Definition"] | null;
+            description?: string;
+            enabled: boolean;
+            name: string;
+            /** @description What changed (shown in the version list). */
+            note?: string;
+            /** Format: int64 */
+            priority: number;
+        };
+        WorkflowVersion: {
+            /**
+             * Format: int64
+             * @description Cases pinned to this version.
+             */
+            case_count: number;
+            /** Format: int64 */
+            created_at: number;
+            created_by: string;
+            /** Format: int64 */
+            id: number;
+            note: string;
+            /** Format: int64 */
+            version: number;
         };
     };
     responses: never;
@@ -1678,6 +2666,101 @@ export interface operations {
             };
         };
     };
+    get_calendar: {
+        parameters: {
+            query?: {
+                /** @description First day (`YYYY-MM-DD`), default 1 January of this year. */
+                from?: string;
+                /** @description Last day, default 31 December of next year. */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_calendar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarView"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    set_calendar_day: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description YYYY-MM-DD */
+                day: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CalendarDayInput"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_case_types: {
         parameters: {
             query?: never;
@@ -1811,6 +2894,335 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_cases: {
+        parameters: {
+            query?: {
+                /** @description Case number, title, description or address. */
+                q?: string;
+                /** @description Minor or major category. */
+                category_id?: number;
+                case_type_id?: number;
+                severity_id?: number;
+                source_id?: number;
+                /** @description County or township code (331100 = all). */
+                region_code?: string;
+                /** @description Responsible unit. */
+                department_id?: number;
+                status?: string;
+                /** @description Current activity key (e.g. `handle`). */
+                activity?: string;
+                /** @description `auto`, `manual`, `pending`. */
+                grading?: string;
+                /** @description Reported from (ms). */
+                from?: number;
+                /** @description Reported to (ms). */
+                to?: number;
+                overdue?: boolean;
+                returned?: boolean;
+                extended?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description `reported_at`, `case_no`, `due_at`, `updated_at`, `status`. */
+                sort?: string;
+                /** @description `asc` or `desc` (default desc). */
+                order?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CasePage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ManualClueInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    export_cases: {
+        parameters: {
+            query?: {
+                /** @description Case number, title, description or address. */
+                q?: string;
+                /** @description Minor or major category. */
+                category_id?: number;
+                case_type_id?: number;
+                severity_id?: number;
+                source_id?: number;
+                /** @description County or township code (331100 = all). */
+                region_code?: string;
+                /** @description Responsible unit. */
+                department_id?: number;
+                status?: string;
+                /** @description Current activity key (e.g. `handle`). */
+                activity?: string;
+                /** @description `auto`, `manual`, `pending`. */
+                grading?: string;
+                /** @description Reported from (ms). */
+                from?: number;
+                /** @description Reported to (ms). */
+                to?: number;
+                overdue?: boolean;
+                returned?: boolean;
+                extended?: boolean;
+                page?: number;
+                page_size?: number;
+                /** @description `reported_at`, `case_no`, `due_at`, `updated_at`, `status`. */
+                sort?: string;
+                /** @description `asc` or `desc` (default desc). */
+                order?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description case id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    take_action: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description case id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActionInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CaseDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_attachment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description case id */
+                id: number;
+                /** @description content hash */
+                sha256: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    reveal_reporter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description case id */
+                id: number;
+                /** @description clue id */
+                clue_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reporter"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
             404: {
                 headers: {
@@ -2159,6 +3571,185 @@ export interface operations {
             };
         };
     };
+    list_grading_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingRule"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_grading_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradingRuleInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingRule"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_grading_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GradingRuleInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GradingRule"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    delete_grading_rule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description rule id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    inbox: {
+        parameters: {
+            query?: {
+                /** @description `todo` (待办, default) or `done` (已办). */
+                box?: string;
+                q?: string;
+                activity?: string;
+                overdue?: boolean;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_numbering: {
         parameters: {
             query?: never;
@@ -2355,6 +3946,33 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    queue_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueSummary"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2617,6 +4235,78 @@ export interface operations {
                 content?: never;
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_reviews: {
+        parameters: {
+            query?: {
+                /** @description `pending` (default), `merged`, `separate` or `all`. */
+                status?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReviewPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    decide_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description review id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewDecision"];
+            };
+        };
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2952,6 +4642,186 @@ export interface operations {
             };
         };
     };
+    list_workflows: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Workflow"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    create_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    validate_definition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Definition"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ValidationReport"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_workflow: {
+        parameters: {
+            query?: {
+                /** @description a version number instead of the current one */
+                version?: number;
+            };
+            header?: never;
+            path: {
+                /** @description workflow id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_workflow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description workflow id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WorkflowInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WorkflowDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -2970,6 +4840,184 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    intake_categories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeCategories"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    push_clue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A clue (docs/intake-standard.md) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description identical retry */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntakeResult"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    push_batch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description `{"clues": [Clue, ...]}`, 1–500 items */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchResult"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    clue_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the source's own clue id */
+                source_clue_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClueStatus"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

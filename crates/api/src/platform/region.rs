@@ -91,6 +91,7 @@ async fn put_boundaries(
     )
     .await?;
     tx.commit().await.map_err(ApiError::internal)?;
+    s.clue.invalidate_regions();
     Ok(Json(Affected { affected: n as u64 }))
 }
 

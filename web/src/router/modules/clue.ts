@@ -16,6 +16,36 @@ export const clueRoutes: RouteRecordRaw[] = [
     meta: { title: '线索中心', icon: 'Aim' },
     children: [
       {
+        path: '/clue/inbox',
+        name: 'clue-inbox',
+        component: () => import('@/views/clue/inbox/index.vue'),
+        meta: { title: '我的待办', icon: 'Bell', perm: 'clue:case:view' },
+      },
+      {
+        path: '/clue/cases',
+        name: 'clue-cases',
+        component: () => import('@/views/clue/case/index.vue'),
+        meta: { title: '案件管理', icon: 'Tickets', perm: 'clue:case:view' },
+      },
+      {
+        path: '/clue/cases/new',
+        name: 'clue-case-new',
+        component: () => import('@/views/clue/case/create.vue'),
+        meta: { title: '线索录入', icon: 'EditPen', perm: 'clue:case:create' },
+      },
+      {
+        path: '/clue/cases/:id(\\d+)',
+        name: 'clue-case-detail',
+        component: () => import('@/views/clue/case/detail.vue'),
+        meta: { title: '案件详情', icon: 'Document', perm: 'clue:case:view', hidden: true },
+      },
+      {
+        path: '/clue/queues',
+        name: 'clue-queues',
+        component: () => import('@/views/clue/queue/index.vue'),
+        meta: { title: '人工分级', icon: 'Operation', perm: 'clue:case:dispatch' },
+      },
+      {
         path: '/clue/sources',
         name: 'clue-sources',
         component: () => import('@/views/clue/source/index.vue'),
@@ -56,6 +86,30 @@ export const clueRoutes: RouteRecordRaw[] = [
             name: 'clue-responsibilities',
             component: () => import('@/views/clue/responsibility/index.vue'),
             meta: { title: '权责清单', icon: 'Stamp', perm: VIEW },
+          },
+          {
+            path: '/clue/workflows',
+            name: 'clue-workflows',
+            component: () => import('@/views/clue/workflow/index.vue'),
+            meta: { title: '流程配置', icon: 'Share', perm: VIEW },
+          },
+          {
+            path: '/clue/workflows/:id(\\d+)',
+            name: 'clue-workflow-editor',
+            component: () => import('@/views/clue/workflow/editor.vue'),
+            meta: { title: '流程设计', icon: 'Share', perm: VIEW, hidden: true },
+          },
+          {
+            path: '/clue/grading-rules',
+            name: 'clue-grading-rules',
+            component: () => import('@/views/clue/grading/index.vue'),
+            meta: { title: '分级规则', icon: 'Sort', perm: VIEW },
+          },
+          {
+            path: '/clue/calendar',
+            name: 'clue-calendar',
+            component: () => import('@/views/clue/calendar/index.vue'),
+            meta: { title: '工作日历', icon: 'Calendar', perm: VIEW },
           },
           {
             path: '/clue/dedup',

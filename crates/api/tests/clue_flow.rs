@@ -1,0 +1,430 @@
+//! The clue center end to end through the router, on both backends: signed intake, numbering,
+//! region, grading, routing to the unit's inbox, the whole workflow to 结案, returns and
+//! extensions, dedup merging and review, rule changes taking effect for the next clue while
+//! existing cases keep their pinned workflow version.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use common::{Session, TestApp, assert_error};
+use serde_json::{Value, json};
+use xiezhi_domain::clue::signature;
+use xiezhi_storage::clue::config;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+const APP_KEY: &str = "lsxz_test_liandu";
+
+struct Flow {
+    app: TestApp,
+    dispatcher: Session,
+    handler: Session,
+    township: Session,
+}
+
+async fn setup() -> Flow {
+    let app = TestApp::new().await;
+    let case_perms = ["clue:case:view", "clue:case:handle", "clue:case:dispatch", "clue:case:create", "clue:case:export"];
+    let mut dispatcher_perms = vec!["clue:config:view", "clue:config:edit", "clue:source:view", "platform:org:view"];
+    dispatcher_perms.extend(case_perms);
+    app.add_role("case_dispatcher", "调度", "all", &dispatcher_perms).await;
+    app.add_role("unit_handler", "处置", "department", &["clue:case:view", "clue:case:handle"]).await;
+    app.add_user("cd", "丽水市综合行政执法局智慧城管指挥中心", &["case_dispatcher"]).await;
+    app.add_user("uh", "莲都区综合行政执法局", &["unit_handler"]).await;
+    app.add_user("tw", "紫金街道综合行政执法队", &["unit_handler"]).await;
+    let mut tx = app.db.begin().await.unwrap();
+    let w = config::SourceWrite {
+        code: "liandu".into(),
+        name: "莲都区执法平台".into(),
+        kind: "county".into(),
+        region_code: Some("331102".into()),
+        department_id: None,
+        callback_url: None,
+        category_mapping: r#"{"ZDJY":"E0502"}"#.into(),
+        field_mapping: "{}".into(),
+        enabled: true,
+    };
+    config::insert_source(&mut tx, &w, APP_KEY, &app.state.cipher.encrypt(SECRET), 1).await.unwrap();
+    // Responsibility: 占道经营 and 违法建设 in 莲都区 → the district bureau.
+    let unit = app.dept_id("莲都区综合行政执法局").await;
+    for (code, hours) in [("E0502", 4), ("Z0101", 168)] {
+        let cat = config::category_by_code(&mut tx, code).await.unwrap().unwrap();
+        config::insert_responsibility(
+            &mut tx,
+            &config::ResponsibilityWrite {
+                category_id: cat.id,
+                region_code: "331102".into(),
+                department_id: unit,
+                tier: "county".into(),
+                time_limit_hours: hours,
+                note: String::new(),
+                enabled: true,
+            },
+            1,
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+    let dispatcher = app.login("cd").await;
+    let handler = app.login("uh").await;
+    let township = app.login("tw").await;
+    Flow { app, dispatcher, handler, township }
+}
+
+fn now_ms() -> i64 {
+    xiezhi_api::now_ms()
+}
+
+fn nonce() -> String {
+    hex::encode(rand::random::<[u8; 12]>())
+}
+
+async fn signed(app: &TestApp, method: &str, path: &str, body: &[u8], ts: i64, nonce: &str, secret: &str) -> (StatusCode, Value) {
+    let ts = ts.to_string();
+    let sig = signature::sign(secret, &signature::canonical(method, path, &ts, nonce, body));
+    let mut b = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("x-app-key", APP_KEY)
+        .header("x-timestamp", ts)
+        .header("x-nonce", nonce)
+        .header("x-signature", sig);
+    if method == "POST" {
+        b = b.header(header::CONTENT_TYPE, "application/json");
+    }
+    app.send(b.body(Body::from(body.to_vec())).unwrap()).await
+}
+
+async fn push(app: &TestApp, clue: &Value) -> (StatusCode, Value) {
+    signed(app, "POST", "/api/intake/v1/clues", clue.to_string().as_bytes(), now_ms(), &nonce(), SECRET).await
+}
+
+fn clue(id: &str, text: &str, category: &str, lon: f64, lat: f64) -> Value {
+    json!({
+        "source_clue_id": id,
+        "reported_at": xiezhi_domain::clue::intake::format_time(now_ms() - 60_000),
+        "description": text,
+        "address": "丽水市莲都区紫金街道中山街",
+        "location": {"longitude": lon, "latitude": lat, "coord_system": "wgs84"},
+        "category_code": category,
+        "reporter": {"name": "李建国", "phone": "13857812345"}
+    })
+}
+
+async fn case_of(f: &Flow, s: &Session, case_no: &str) -> Value {
+    let (st, page) = f.app.get(&f.dispatcher, &format!("/api/clue/cases?q={case_no}")).await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let id = page["items"][0]["id"].as_i64().unwrap_or_else(|| panic!("{case_no}: {page}"));
+    let (st, d) = f.app.get(s, &format!("/api/clue/cases/{id}")).await;
+    assert_eq!(st, StatusCode::OK, "{d}");
+    d
+}
+
+async fn act(f: &Flow, s: &Session, d: &Value, action: Value) -> Value {
+    let id = d["case"]["id"].as_i64().unwrap();
+    let (st, body) = f.app.post(s, &format!("/api/clue/cases/{id}/actions"), action.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{action} → {body}");
+    body
+}
+
+fn actions(d: &Value) -> Vec<String> {
+    d["actions"].as_array().unwrap().iter().map(|a| a["action"].as_str().unwrap().to_owned()).collect()
+}
+
+async fn inbox_has(f: &Flow, s: &Session, case_no: &str) -> bool {
+    let (st, page) = f.app.get(s, "/api/clue/inbox?box=todo&page_size=100").await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    page["items"].as_array().unwrap().iter().any(|i| i["case_no"] == case_no)
+}
+
+#[tokio::test]
+async fn a_pushed_clue_is_numbered_placed_graded_routed_and_closed() {
+    let f = setup().await;
+    let (st, r) = push(&f.app, &clue("LD-1", "中山街菜场门口流动摊贩占道经营，三轮车堵住人行道", "ZDJY", 119.9276, 28.4515)).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let case_no = r["case_no"].as_str().unwrap().to_owned();
+    assert_eq!(r["dedup"], "new");
+    assert!(case_no.starts_with("331102") && case_no.len() == 19, "{case_no}");
+    assert!(r["region_code"].as_str().unwrap().starts_with("331102"), "{r}");
+    // Graded by the responsibility list and routed straight to the unit.
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    assert_eq!(d["case"]["department_name"], "莲都区综合行政执法局");
+    assert_eq!(d["case"]["activity"], "handle");
+    assert_eq!(d["case"]["grading"], "auto");
+    assert!(d["case"]["due_at"].as_i64().is_some());
+    assert!(actions(&d).is_empty(), "the dispatcher does not act on the unit's task");
+    assert_eq!(d["clues"][0]["reporter_phone"], "138****2345", "reporter masked");
+    assert!(inbox_has(&f, &f.handler, &case_no).await);
+    assert!(!inbox_has(&f, &f.township, &case_no).await);
+    // The unit handles it; 反馈 goes to the dispatcher, 核查 to the township office, then 结案.
+    let d = case_of(&f, &f.handler, &case_no).await;
+    assert!(actions(&d).contains(&"submit".to_owned()), "{:?}", actions(&d));
+    let (st, e) = f.app.post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "submit"})).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let d = act(&f, &f.handler, &d, json!({"action": "submit", "comment": "已劝离摊贩，现场恢复通行"})).await;
+    assert_eq!(d["case"]["activity"], "report");
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    let d = act(&f, &f.dispatcher, &d, json!({"action": "forward"})).await;
+    assert_eq!(d["case"]["activity"], "verify");
+    assert!(inbox_has(&f, &f.township, &case_no).await, "verification goes to the township office");
+    let d = case_of(&f, &f.township, &case_no).await;
+    let d = act(&f, &f.township, &d, json!({"action": "pass"})).await;
+    assert_eq!(d["case"]["activity"], "close");
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    let d = act(&f, &f.dispatcher, &d, json!({"action": "close"})).await;
+    assert_eq!(d["case"]["status"], "closed");
+    let names: Vec<&str> = d["events"].as_array().unwrap().iter().map(|e| e["action_name"].as_str().unwrap()).collect();
+    for n in ["登记", "分级", "受理（自动）", "派遣（自动）", "提交处置结果", "转核查", "核查通过", "结案"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    // The source sees the outcome.
+    let path = "/api/intake/v1/clues/LD-1";
+    let (st, status) = signed(&f.app, "GET", path, b"", now_ms(), &nonce(), SECRET).await;
+    assert_eq!(st, StatusCode::OK, "{status}");
+    assert_eq!(status["status"], "closed");
+    assert!(status["history"].as_array().unwrap().len() >= 8);
+    // A user who never touched it and is outside its unit cannot open it.
+    let (st, _) = f.app.get(&f.township, &format!("/api/clue/cases/{}", d["case"]["id"])).await;
+    assert_eq!(st, StatusCode::OK, "the township office verified it");
+}
+
+#[tokio::test]
+async fn returns_extensions_and_filing_review_follow_the_workflow() {
+    let f = setup().await;
+    // An enforcement clue waits for filing review (立案审理) by the dispatcher.
+    let (st, r) = push(&f.app, &clue("LD-2", "紫金街道某小区楼顶违法搭建彩钢棚，约二十平方米", "Z0101", 119.9276, 28.4515)).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let case_no = r["case_no"].as_str().unwrap().to_owned();
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    assert_eq!(d["case"]["activity"], "file");
+    assert!(inbox_has(&f, &f.dispatcher, &case_no).await);
+    let d = act(&f, &f.dispatcher, &d, json!({"action": "file"})).await;
+    assert_eq!(d["case"]["activity"], "handle", "graded cases are dispatched automatically");
+    // The unit returns it: it goes back to the dispatcher without a unit.
+    let d = case_of(&f, &f.handler, &case_no).await;
+    let d = act(&f, &f.handler, &d, json!({"action": "return", "comment": "不属于本单位职责"})).await;
+    assert_eq!(d["case"]["activity"], "dispatch");
+    assert_eq!(d["case"]["returned_count"], 1);
+    assert_eq!(d["case"]["grading"], "pending");
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    let (st, e) = f.app.post(&f.dispatcher, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "dispatch"})).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let unit = f.app.dept_id("莲都区综合行政执法局").await;
+    let d = act(&f, &f.dispatcher, &d, json!({"action": "dispatch", "department_id": unit})).await;
+    assert_eq!(d["case"]["activity"], "handle");
+    assert_eq!(d["case"]["grading"], "manual");
+    let due = d["case"]["due_at"].as_i64().unwrap();
+    // Extension: asked by the unit, approved by the dispatcher; the deadline moves by 16 working hours.
+    let d = case_of(&f, &f.handler, &case_no).await;
+    let d = act(&f, &f.handler, &d, json!({"action": "request_extension", "comment": "需当事人自行拆除", "hours": 16})).await;
+    assert_eq!(d["case"]["activity"], "extension");
+    let d = case_of(&f, &f.dispatcher, &case_no).await;
+    let d = act(&f, &f.dispatcher, &d, json!({"action": "approve"})).await;
+    assert_eq!(d["case"]["activity"], "handle");
+    assert_eq!(d["case"]["extension_count"], 1);
+    let new_due = d["case"]["due_at"].as_i64().unwrap();
+    assert!(new_due >= due + 2 * 86_400_000 - 1, "16 working hours are at least two more days: {due} → {new_due}");
+    // Someone outside the unit cannot act on the unit's task; an action of another step is refused.
+    let (st, e) = f.app.post(&f.township, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "submit", "comment": "x"})).await;
+    assert!(st == StatusCode::FORBIDDEN || st == StatusCode::NOT_FOUND, "{st} {e}");
+    let (st, e) = f.app.post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "approve"})).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
+#[tokio::test]
+async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_version() {
+    let f = setup().await;
+    let (_, r1) = push(&f.app, &clue("LD-3", "中山街有人占道经营卖水果", "E0502", 119.9300, 28.4500)).await;
+    let d1 = case_of(&f, &f.dispatcher, r1["case_no"].as_str().unwrap()).await;
+    assert_eq!(d1["case"]["activity"], "handle");
+    assert_eq!(d1["time_limit_hours"], 4);
+    // The dispatcher changes the responsibility rule's time limit …
+    let (_, list) = f.app.get(&f.dispatcher, "/api/clue/responsibilities?page_size=50").await;
+    let rule = list["items"].as_array().unwrap().iter().find(|r| r["category_code"] == "E0502").unwrap().clone();
+    let mut input = json!({
+        "category_id": rule["category_id"], "region_code": rule["region_code"], "department_id": rule["department_id"],
+        "tier": rule["tier"], "time_limit_hours": 24, "note": "", "enabled": true
+    });
+    let (st, body) = f.app.put(&f.dispatcher, &format!("/api/clue/responsibilities/{}", rule["id"]), input.clone()).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    // … and publishes a workflow version without automatic dispatch.
+    let (_, wfs) = f.app.get(&f.dispatcher, "/api/clue/workflows").await;
+    let wf = wfs[0].clone();
+    let (_, detail) = f.app.get(&f.dispatcher, &format!("/api/clue/workflows/{}", wf["id"])).await;
+    let mut def = detail["definition"].clone();
+    let transitions = def["transitions"].as_array_mut().unwrap();
+    transitions.retain(|t| !(t["from"] == "dispatch" && t["auto"] == true));
+    let (st, body) = f
+        .app
+        .put(
+            &f.dispatcher,
+            &format!("/api/clue/workflows/{}", wf["id"]),
+            json!({"code": wf["code"], "name": wf["name"], "description": wf["description"], "priority": wf["priority"],
+                   "conditions": [], "enabled": true, "definition": def, "note": "派遣改为人工"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["workflow"]["current_version"], 2);
+    let (_, r2) = push(&f.app, &clue("LD-4", "解放街店外经营占用人行道摆放桌椅", "E0502", 119.9100, 28.4600)).await;
+    let d2 = case_of(&f, &f.dispatcher, r2["case_no"].as_str().unwrap()).await;
+    assert_eq!(d2["time_limit_hours"], 24, "the next clue follows the new limit");
+    assert_eq!(d2["workflow_version"], 2);
+    assert_eq!(d2["case"]["activity"], "dispatch", "version 2 dispatches by hand");
+    let d1 = case_of(&f, &f.dispatcher, r1["case_no"].as_str().unwrap()).await;
+    assert_eq!(d1["workflow_version"], 1, "the earlier case keeps version 1");
+    assert_eq!(d1["time_limit_hours"], 4);
+    // A broken definition is refused with reasons.
+    let mut bad = detail["definition"].clone();
+    bad["start"] = json!("nowhere");
+    input["time_limit_hours"] = json!(0);
+    let (st, body) = f
+        .app
+        .put(
+            &f.dispatcher,
+            &format!("/api/clue/workflows/{}", wf["id"]),
+            json!({"code": wf["code"], "name": wf["name"], "priority": 1, "enabled": true, "definition": bad}),
+        )
+        .await;
+    assert_error(st, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+}
+
+#[tokio::test]
+async fn duplicates_are_merged_or_queued_for_review() {
+    let f = setup().await;
+    let (_, a) = push(&f.app, &clue("LD-5", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9226, 28.4535)).await;
+    let (st, b) = push(&f.app, &clue("LD-6", "中山街丽阳街路口水果三轮车占道经营，人行道走不了", "E0502", 119.92262, 28.45352)).await;
+    assert_eq!(st, StatusCode::CREATED, "{b}");
+    assert_eq!(b["dedup"], "merged", "{b}");
+    assert_eq!(b["case_no"], a["case_no"]);
+    let d = case_of(&f, &f.dispatcher, a["case_no"].as_str().unwrap()).await;
+    assert_eq!(d["case"]["clue_count"], 2);
+    // A weaker match (neighbouring minor category, 150 m away) is queued for a dispatcher.
+    let (_, c) = push(&f.app, &clue("LD-7", "丽阳街口有人摆摊卖东西", "E0503", 119.9240, 28.4545)).await;
+    if c["dedup"] == "suspected" {
+        let (_, reviews) = f.app.get(&f.dispatcher, "/api/clue/reviews").await;
+        let review = reviews["items"].as_array().unwrap().iter().find(|r| r["case_no"] == c["case_no"]).unwrap().clone();
+        let (st, _) = f.app.post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": true})).await;
+        assert_eq!(st, StatusCode::NO_CONTENT);
+        let merged = case_of(&f, &f.dispatcher, c["case_no"].as_str().unwrap()).await;
+        assert_eq!(merged["case"]["status"], "merged");
+        let d = case_of(&f, &f.dispatcher, a["case_no"].as_str().unwrap()).await;
+        assert_eq!(d["case"]["clue_count"], 3);
+        let (st, e) = f.app.post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": false})).await;
+        assert_error(st, &e, StatusCode::CONFLICT, "already_decided");
+    } else {
+        assert_eq!(c["dedup"], "new", "{c}");
+    }
+    // The same problem far away is a new case.
+    let (_, far) = push(&f.app, &clue("LD-8", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9500, 28.4700)).await;
+    assert_eq!(far["dedup"], "new");
+}
+
+#[tokio::test]
+async fn intake_refuses_bad_requests_and_writes_nothing() {
+    let f = setup().await;
+    let before = (f.app.count("clues").await, f.app.count("cases").await, f.app.count("audit_log").await);
+    let body = clue("LD-9", "中山街占道经营", "E0502", 119.92, 28.45).to_string();
+    let path = "/api/intake/v1/clues";
+    let (st, e) = signed(&f.app, "POST", path, body.as_bytes(), now_ms(), &nonce(), "wrong-secret").await;
+    assert_error(st, &e, StatusCode::UNAUTHORIZED, "signature_invalid");
+    let (st, e) = signed(&f.app, "POST", path, body.as_bytes(), now_ms() - 6 * 60_000, &nonce(), SECRET).await;
+    assert_error(st, &e, StatusCode::UNAUTHORIZED, "timestamp_expired");
+    let bad = json!({"source_clue_id": "LD-10", "reported_at": "昨天", "description": "短", "category_code": "E0502"});
+    let (st, e) = push(&f.app, &bad).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let fields: Vec<&str> = e["details"]["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
+    assert!(fields.contains(&"reported_at") && fields.contains(&"description"), "{fields:?}");
+    let (st, e) = push(&f.app, &clue("LD-11", "北京天安门广场占道经营", "E0502", 116.39, 39.90)).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let (st, e) = push(&f.app, &clue("LD-12", "中山街占道经营有摊贩", "X9999", 119.92, 28.45)).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    // Replay of a nonce.
+    let n = nonce();
+    let ts = now_ms();
+    let ok = clue("LD-13", "中山街占道经营有摊贩", "E0502", 119.92, 28.45).to_string();
+    let (st, _) = signed(&f.app, "POST", path, ok.as_bytes(), ts, &n, SECRET).await;
+    assert_eq!(st, StatusCode::CREATED);
+    let after_one = (f.app.count("clues").await, f.app.count("cases").await);
+    let (st, e) = signed(&f.app, "POST", path, ok.as_bytes(), ts, &n, SECRET).await;
+    assert_error(st, &e, StatusCode::UNAUTHORIZED, "nonce_replayed");
+    // Oversized batch.
+    let many: Vec<Value> = (0..501).map(|i| clue(&format!("B-{i}"), "中山街占道经营有摊贩", "E0502", 119.92, 28.45)).collect();
+    let batch = json!({ "clues": many }).to_string();
+    let (st, e) = signed(&f.app, "POST", "/api/intake/v1/clues/batch", batch.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_error(st, &e, StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large");
+    assert_eq!((f.app.count("clues").await, f.app.count("cases").await), after_one);
+    assert_eq!(after_one, (before.0 + 1, before.1 + 1));
+    // Idempotency.
+    let (st, r) = signed(&f.app, "POST", path, ok.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_eq!((st, r["replayed"].as_bool()), (StatusCode::OK, Some(true)));
+    let changed = clue("LD-13", "中山街占道经营有摊贩，另有乱堆物", "E0502", 119.92, 28.45).to_string();
+    let (st, e) = signed(&f.app, "POST", path, changed.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_error(st, &e, StatusCode::CONFLICT, "idempotency_conflict");
+    // Batch with a mix.
+    let mix = json!({"clues": [
+        clue("B-1", "紫金路占道经营摆摊", "E0502", 119.935, 28.455),
+        {"source_clue_id": "B-2", "description": "缺少时间"},
+        clue("B-1", "重复编号", "E0502", 119.935, 28.455)
+    ]})
+    .to_string();
+    let (st, r) = signed(&f.app, "POST", "/api/intake/v1/clues/batch", mix.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_eq!(st, StatusCode::OK, "{r}");
+    assert_eq!((r["accepted"].as_i64(), r["rejected"].as_i64()), (Some(1), Some(2)), "{r}");
+    assert_eq!(r["results"][1]["error"]["code"], "validation_failed");
+}
+
+#[tokio::test]
+async fn staff_enter_clues_by_hand_and_export_the_list() {
+    let f = setup().await;
+    let mut tx = f.app.db.begin().await.unwrap();
+    let w = config::SourceWrite {
+        code: "manual".into(),
+        name: "人工录入".into(),
+        kind: "manual".into(),
+        region_code: None,
+        department_id: None,
+        callback_url: None,
+        category_mapping: "{}".into(),
+        field_mapping: "{}".into(),
+        enabled: true,
+    };
+    config::insert_source(&mut tx, &w, "lsxz_manual", &f.app.state.cipher.encrypt("x"), 1).await.unwrap();
+    tx.commit().await.unwrap();
+    let (st, r) = f
+        .app
+        .post(
+            &f.dispatcher,
+            "/api/clue/cases",
+            json!({"description": "市民来电：紫金街道中山街有人占道经营", "address": "莲都区紫金街道中山街", "category_code": "E0502",
+                   "reporter_phone": "0578-2123456"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    assert!(r["region_code"].as_str().unwrap().starts_with("331102001"), "placed by the address: {r}");
+    let (st, e) = f.app.post(&f.dispatcher, "/api/clue/cases", json!({"description": "短", "category_code": "E0502"})).await;
+    assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let (st, _) = f.app.get(&f.handler, "/api/clue/cases/export").await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let res = f
+        .app
+        .router
+        .clone()
+        .oneshot_get("/api/clue/cases/export?status=active", &f.dispatcher)
+        .await;
+    assert_eq!(res, StatusCode::OK);
+}
+
+trait OneshotGet {
+    async fn oneshot_get(self, path: &str, s: &Session) -> StatusCode;
+}
+
+impl OneshotGet for axum::Router {
+    async fn oneshot_get(self, path: &str, s: &Session) -> StatusCode {
+        use tower::ServiceExt;
+        let req = Request::get(path).header(header::COOKIE, &s.cookie).body(Body::empty()).unwrap();
+        self.oneshot(req).await.unwrap().status()
+    }
+}
