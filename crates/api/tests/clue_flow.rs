@@ -428,3 +428,47 @@ impl OneshotGet for axum::Router {
         self.oneshot(req).await.unwrap().status()
     }
 }
+
+#[tokio::test]
+async fn status_changes_are_called_back_to_the_source_signed_and_in_order() {
+    use std::sync::{Arc, Mutex};
+    let f = setup().await;
+    let got: Arc<Mutex<Vec<(Value, bool)>>> = Arc::new(Mutex::new(Vec::new()));
+    let sink = got.clone();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post(move |headers: axum::http::HeaderMap, body: axum::body::Bytes| {
+            let sink = sink.clone();
+            async move {
+                let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+                let ok = signature::verify(SECRET, "POST", "/hook", &h("x-timestamp"), &h("x-nonce"), &body, &h("x-signature"), now_ms())
+                    .is_ok()
+                    && h("x-app-key") == APP_KEY;
+                sink.lock().unwrap().push((serde_json::from_slice(&body).unwrap_or(Value::Null), ok));
+                StatusCode::OK
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    f.app.exec(&format!("UPDATE sources SET callback_url = 'http://{addr}/hook' WHERE app_key = '{APP_KEY}'")).await;
+    let (_, r) = push(&f.app, &clue("LD-20", "中山街占道经营卖小吃", "E0502", 119.9276, 28.4515)).await;
+    let d = case_of(&f, &f.handler, r["case_no"].as_str().unwrap()).await;
+    act(&f, &f.handler, &d, json!({"action": "submit", "comment": "已处理"})).await;
+    let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
+    act(&f, &f.dispatcher, &d, json!({"action": "forward"})).await;
+    let client = reqwest::Client::new();
+    let n = xiezhi_api::clue::callback::drain(&f.app.state, &client).await.unwrap();
+    assert!(n >= 1);
+    // Per-key ordering: the second event goes out on the next pass.
+    while xiezhi_api::clue::callback::drain(&f.app.state, &client).await.unwrap() > 0 {}
+    let got = got.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got.iter().all(|(_, ok)| *ok), "every callback is signed with the source's secret");
+    assert_eq!(got[0].0["action"], "submit");
+    assert_eq!(got[1].0["action"], "forward");
+    assert_eq!(got[1].0["stage"], "verify");
+    assert_eq!(got[1].0["source_clue_id"], "LD-20");
+    assert_eq!(f.app.count("outbox").await, 2);
+}
