@@ -66,7 +66,7 @@ XIEZHI_TEST_DATABASE_URL="$XIEZHI_PG_URL" run_rust_tests
 # ---- browser tests ----------------------------------------------------------------------------------
 step "browser tests (headless Chromium)"
 E2E_DIR=$(mktemp -d)
-./target/debug/xiezhi seed-demo --data-dir "$E2E_DIR" >/dev/null
+./target/debug/xiezhi seed-demo --data-dir "$E2E_DIR" --cases 2000 >/dev/null
 ./target/debug/xiezhi serve --data-dir "$E2E_DIR" --listen 127.0.0.1:0 >"$E2E_DIR/serve.log" 2>&1 &
 SERVER_PID=$!
 trap 'kill $SERVER_PID 2>/dev/null || true' EXIT

@@ -2786,10 +2786,11 @@ impl<'a> Gen<'a> {
         }
     }
 
-    fn finish(&self, d: &Draft, duplicate_of: Option<usize>, rng: &mut StdRng) -> Option<DemoClue> {
-        let town = self.towns.get(d.town)?;
-        let geo = self.geos.get(d.town)?;
-        let spec = SPECS.get(d.cat)?;
+    /// The clue in words. Draft indices are valid by construction.
+    fn finish(&self, d: &Draft, duplicate_of: Option<usize>, rng: &mut StdRng) -> DemoClue {
+        let town = &self.towns[d.town];
+        let geo = &self.geos[d.town];
+        let spec = &SPECS[d.cat];
         let pt = place_text(geo, &d.place, rng);
         let fill =
             Fill { loc: &pt.short, st: &pt.st, st2: &pt.st2, lm: &pt.lm, comm: &pt.comm, vil: &pt.vil, shop: d.shop };
@@ -2833,7 +2834,7 @@ impl<'a> Gen<'a> {
         let lat = town.lat + d.place.y / M_PER_DEG;
         let lon = town.lon + d.place.x / (M_PER_DEG * town.lat.to_radians().cos().max(0.2));
         let round6 = |v: f64| (v * 1e6).round() / 1e6;
-        Some(DemoClue {
+        DemoClue {
             town_code: town.code.clone(),
             address: format!("{}{}{}", town.county_name, town.name, pt.formal),
             lon: round6(lon),
@@ -2849,7 +2850,7 @@ impl<'a> Gen<'a> {
             reporter_phone,
             subject: d.subject.clone(),
             duplicate_of,
-        })
+        }
     }
 }
 
@@ -2891,14 +2892,26 @@ pub fn generate(towns: &[Town], count: usize, start_ms: i64, end_ms: i64, seed: 
             *slot = p;
         }
     }
-    order
-        .iter()
-        .filter_map(|&i| {
-            let d = drafts.get(i)?;
-            let dup_of = d.orig.and_then(|o| pos.get(o).copied());
-            g.finish(d, dup_of, &mut rng)
-        })
-        .collect()
+    let mut out: Vec<DemoClue> = Vec::with_capacity(order.len());
+    for &i in &order {
+        let d = &drafts[i];
+        let dup_of = d.orig.map(|o| pos[o]);
+        let mut clue = g.finish(d, dup_of, &mut rng);
+        // A repeat report is never word for word the first one.
+        if let Some(first) = dup_of.and_then(|o| out.get(o)) {
+            for _ in 0..4 {
+                if clue.description != first.description {
+                    break;
+                }
+                clue = g.finish(d, dup_of, &mut rng);
+            }
+            if clue.description == first.description {
+                clue.description = format!("再次反映：{}", truncate_chars(&clue.description, 115));
+            }
+        }
+        out.push(clue);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -3290,7 +3303,7 @@ mod tests {
         let c = generate(&t, 60_000, start(), end(), 2024);
         let took = t0.elapsed();
         println!("60 000 clues in {took:?}");
-        for x in c.iter().step_by(1500) {
+        for x in c.iter().skip(700).step_by(2000) {
             println!(
                 "{} | {} | {} | {} | {} | {} | {}\n    {}\n    {:?} {:?} {:?} dup={:?}",
                 x.category_code,
@@ -3307,7 +3320,7 @@ mod tests {
                 x.duplicate_of
             );
         }
-        for (i, x) in c.iter().enumerate().filter(|(_, x)| x.duplicate_of.is_some()).take(12) {
+        for (i, x) in c.iter().enumerate().filter(|(_, x)| x.duplicate_of.is_some()).take(30) {
             let o = &c[x.duplicate_of.unwrap()];
             println!(
                 "DUP {i}: {} [{}] {}\n   ← {} [{}] {}",

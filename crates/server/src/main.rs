@@ -3,9 +3,9 @@
 mod admin;
 mod app;
 mod config;
-#[allow(dead_code)]
 mod demo_clues;
 mod seed;
+mod seed_history;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -39,7 +39,11 @@ enum Command {
     /// Apply database migrations and load default reference data.
     Migrate,
     /// Fill the database with Lishui demo data and print the generated demo accounts.
-    SeedDemo,
+    SeedDemo {
+        /// Clues of the demo history (last 18 months); 0 skips it. Only added to an empty case table.
+        #[arg(long, default_value_t = 50_000)]
+        cases: usize,
+    },
     /// Print the OpenAPI specification (JSON).
     Openapi,
     /// Administrator accounts, managed on the server console.
@@ -90,7 +94,7 @@ fn main() -> ExitCode {
         match cli.command.unwrap_or(Command::Serve { listen: None }) {
             Command::Serve { .. } => app::serve(cfg).await,
             Command::Migrate => app::migrate(&cfg).await.map(|_| ExitCode::SUCCESS),
-            Command::SeedDemo => seed::run(&cfg).await.map(|_| ExitCode::SUCCESS),
+            Command::SeedDemo { cases } => seed::run(&cfg, cases).await.map(|_| ExitCode::SUCCESS),
             Command::Openapi => {
                 let spec = xiezhi_api::openapi();
                 match spec.to_pretty_json() {

@@ -25,6 +25,8 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
             "platform:item:view",
             "platform:dict:view",
             "clue:config:view",
+            "clue:case:view",
+            "clue:case:export",
         ],
     ),
     (
@@ -32,7 +34,15 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
         "县领导",
         "县（市、区）领导：查看本县域数据",
         "region",
-        &["platform:org:view", "platform:user:view", "platform:region:view", "platform:item:view", "clue:config:view"],
+        &[
+            "platform:org:view",
+            "platform:user:view",
+            "platform:region:view",
+            "platform:item:view",
+            "clue:config:view",
+            "clue:case:view",
+            "clue:case:export",
+        ],
     ),
     (
         "dispatcher",
@@ -48,6 +58,12 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
             "clue:config:edit",
             "clue:source:view",
             "clue:source:edit",
+            "clue:case:view",
+            "clue:case:create",
+            "clue:case:handle",
+            "clue:case:dispatch",
+            "clue:case:export",
+            "clue:case:reveal",
         ],
     ),
     (
@@ -55,9 +71,15 @@ const ROLES: &[(&str, &str, &str, &str, &[&str])] = &[
         "部门处置人员",
         "职能部门处置人员：处理本部门案件",
         "department",
-        &["platform:region:view", "platform:item:view"],
+        &["platform:region:view", "platform:item:view", "clue:case:view", "clue:case:handle"],
     ),
-    ("township_officer", "乡镇执法队员", "乡镇（街道）综合行政执法队队员", "department", &["platform:region:view"]),
+    (
+        "township_officer",
+        "乡镇执法队员",
+        "乡镇（街道）综合行政执法队队员：核查本乡镇案件",
+        "department",
+        &["platform:region:view", "clue:case:view", "clue:case:handle"],
+    ),
 ];
 
 /// Demo accounts: (username, name, department, role, phone).
@@ -65,7 +87,7 @@ const ACCOUNTS: &[(&str, &str, &str, &str, &str)] = &[
     ("cityleader", "陈建华", "丽水市综合行政执法局", "city_leader", "13905781001"),
     ("countyleader", "叶志强", "莲都区综合行政执法局", "county_leader", "13905781002"),
     ("dispatcher", "吴丽娟", "丽水市综合行政执法局智慧城管指挥中心", "dispatcher", "13905781003"),
-    ("handler", "周海涛", "丽水市市场监督管理局", "handler", "13905781004"),
+    ("handler", "周海涛", "莲都区综合行政执法局", "handler", "13905781004"),
     ("township", "蓝晓峰", "紫金街道综合行政执法队", "township_officer", "13905781005"),
     ("sysadmin", "刘伟", "丽水市综合行政执法局办公室", "sys_admin", "13905781006"),
     ("secadmin", "王敏", "丽水市综合行政执法局政策法规科", "security_admin", "13905781007"),
@@ -81,7 +103,7 @@ struct DemoAccount {
     department: String,
 }
 
-pub async fn run(cfg: &Config) -> Result<(), AppError> {
+pub async fn run(cfg: &Config, history: usize) -> Result<(), AppError> {
     let db = app::migrate(cfg).await?;
     let state = app::state(cfg, db.clone())?;
     let mut tx = db.begin().await?;
@@ -162,6 +184,43 @@ pub async fn run(cfg: &Config) -> Result<(), AppError> {
         .and_then(|_| std::fs::write(&path, serde_json::to_vec_pretty(&accounts).unwrap_or_default()))
     {
         tracing::warn!(error = %e, "cannot write {}", path.display());
+    }
+    if history > 0 {
+        let started = std::time::Instant::now();
+        let st = crate::seed_history::run(&state, history, xiezhi_api::now_ms()).await?;
+        if st.clues > 0 {
+            let mut tx = db.begin().await?;
+            audit::append(
+                &mut tx,
+                &NewAudit {
+                    occurred_at: xiezhi_api::now_ms(),
+                    actor_id: None,
+                    actor_name: "console".into(),
+                    ip: "console".into(),
+                    action: "demo.seed".into(),
+                    target_type: "system".into(),
+                    target_id: String::new(),
+                    outcome: "success",
+                    summary: format!(
+                        "载入历史线索 {} 条：案件 {} 个（已办结 {}，在办 {}），自动合并 {}，疑似重复 {}",
+                        st.clues, st.cases, st.closed, st.open, st.merged, st.suspected
+                    ),
+                    changes: None,
+                },
+            )
+            .await?;
+            tx.commit().await.map_err(StorageError::from)?;
+            println!(
+                "历史线索 {} 条 → 案件 {} 个（已办结 {}，在办 {}），自动合并 {}，疑似重复 {}，用时 {:.0} 秒",
+                st.clues,
+                st.cases,
+                st.closed,
+                st.open,
+                st.merged,
+                st.suspected,
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     println!("演示账号 / demo accounts (also in {}):", path.display());
     for a in &accounts {
