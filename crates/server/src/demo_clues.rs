@@ -184,8 +184,6 @@ enum Subj {
     Builder,
     /// Haulage company.
     Hauler,
-    /// Some company.
-    Company,
     /// A private person.
     Person,
     /// Person or shop.
@@ -671,7 +669,7 @@ const SPECS: &[Spec] = &[
     ]),
     Spec::new("E0203", "占道广告牌", 14.0).rural(0.5).shops(&["奶茶店", "餐馆", "理发店", "药店", "服装店", "足浴店", "房产中介"]).subj(Subj::Shop, 0.2).citizen(&[
         "{loc}那家{shop}把广告牌摆到人行道中间，{晚上差点撞上|盲道都挡住了}",
-        "{loc}门口{立了好几块易拉宝|摆了个大灯箱}，{人都过不去|风一吹就倒}",
+        "{loc}有家店{立了好几块易拉宝|摆了个大灯箱}，{人都过不去|风一吹就倒}",
     ]).official(&[
         "{loc}{shop}门前设置落地广告牌{n}块，占用人行道",
         "{loc}人行道上摆放{立式灯箱|易拉宝|A字牌}广告，影响通行",
@@ -694,20 +692,20 @@ const SPECS: &[Spec] = &[
     Spec::new("E0301", "施工扰民", 22.0).season(Season::Building).hours(Hours::Night).bias(Bias::Complaint).rural(0.5).resid().lms(&[Lk::Site, Lk::Community]).subj(Subj::Builder, 0.2).citizen(&[
         "#a{loc}那个工地晚上{十点多|十一点多|十二点}还在{打桩|施工|浇混凝土}，{吵得根本睡不着|孩子明天还要考试}",
         "#b{loc}有户人家装修{早上六点就开始切瓷砖|晚上九点还在敲墙|周末也不停}，能不能管一下",
-        "#a{loc}工地{凌晨渣土车进进出出|半夜还在卸钢筋}，{轰得睡不着|一晚上被吵醒好几次}",
+        "#a{loc}的工地{凌晨渣土车进进出出|半夜还在卸钢筋}，{轰得睡不着|一晚上被吵醒好几次}",
     ]).official(&[
         "#a{loc}在建工地夜间{22时后|23时许}仍在{打桩|浇筑混凝土|切割钢筋}作业，噪声扰民",
         "#b{loc}某住宅装修{午休时段|清晨}施工，噪声扰民",
-        "#a{loc}工地夜间施工，现场未见夜间施工许可公示",
+        "#a{loc}的工地夜间施工，现场未见夜间施工许可公示",
     ]),
     Spec::new("E0302", "工地扬尘", 18.0).season(Season::Dry).hours(Hours::Day).rural(0.6).lms(&[Lk::Site]).subj(Subj::Builder, 0.25).citizen(&[
         "#a{loc}的工地{土方没盖|一点水都不洒}，风一吹{灰尘满天飞|粉尘大得跟起雾一样}",
         "#b{loc}拆房子{没有洒水|也不围起来}，{灰都吹到学校里去了|家里窗台一层灰}",
-        "#c{loc}工地门口车子带泥上路，路过的车身上全是一层灰",
+        "#c{loc}的工地门口车子带泥上路，路过的车身上全是一层灰",
     ]).official(&[
         "#a{loc}在建项目裸土未覆盖防尘网，现场扬尘明显",
         "#b{loc}拆除作业未采取{洒水降尘|喷淋|围挡}措施，扬尘较大",
-        "#c{loc}工地出入口未设置洗车设施，车辆带泥上路",
+        "#c{loc}的工地出入口未设置洗车设施，车辆带泥上路",
     ]),
     Spec::new("E0303", "道路遗撒", 12.0).rural(0.8).citizen(&[
         "{loc}路上{一路都是黄泥巴|撒了长长一段泥|全是水泥浆}，{下雨滑得很|干了坑坑洼洼}",
@@ -813,7 +811,8 @@ const SPECS: &[Spec] = &[
         "#d{loc}有人{铺布摆地摊卖衣服|摆摊卖杂货}，就挡在路中间",
         "#e{loc}夜宵摊把桌子摆到{非机动车道|人行道}上，{一直营业到凌晨|路都走不了}",
     ]).official(&[
-        "{loc}有{水果摊|菜摊|小吃摊}占道经营，摊位延伸至{非机动车道|机动车道}",
+        "#a{loc}有{水果摊|瓜果摊}占道经营，摊位延伸至{非机动车道|机动车道}",
+        "#d{loc}有人铺摊售卖{服装|日用杂货}，占用人行道",
         "#b{loc}早市菜农占道摆摊约{n}处，车辆通行受阻",
         "#c{loc}活禽摊贩占道经营，笼具摆放于路边，环境脏乱",
         "#e{loc}{烧烤摊|夜宵摊}{n}处夜间占道经营",
@@ -853,7 +852,7 @@ const SPECS: &[Spec] = &[
     ]),
     Spec::new("E0507", "非机动车乱停放", 70.0).rural(0.4).lms(&[Lk::Hospital, Lk::Mall, Lk::Bank, Lk::Park, Lk::School]).citizen(&[
         "{loc}的{共享单车|电瓶车}{堆了几十辆|停得横七竖八}，{把路都挡住了|走路要侧身}",
-        "#a{loc}门口{外卖电动车|取快递的电瓶车}停了一大排，{把盲道都压住了|轮椅都推不过去}",
+        "#a{loc}{外卖电动车|取快递的电瓶车}停了一大排，{把盲道都压住了|轮椅都推不过去}",
         "#b{loc}共享单车倒了一地，{也没人扶|挡着进门的路}",
     ]).official(&[
         "{loc}非机动车无序停放约{nn}辆，占用{人行道|盲道|无障碍通道}",
@@ -960,11 +959,11 @@ const SPECS: &[Spec] = &[
         "{loc}{shop}在厂区外露天焚烧{废料|包装物}",
     ]),
     Spec::new("Z0204", "施工噪声超标", 5.0).bias(Bias::Enforcement).season(Season::Building).hours(Hours::Night).lms(&[Lk::Site]).subj(Subj::Builder, 0.9).citizen(&[
-        "{loc}工地{天天半夜施工|晚上打桩}，投诉好几次还是照样干，要求处罚",
-        "{loc}工地的{破碎锤|电锯}声音太大了，{隔着双层玻璃都听得见|孩子根本没法睡}",
+        "{loc}的工地{天天半夜施工|晚上打桩}，投诉好几次还是照样干，要求处罚",
+        "{loc}的工地的{破碎锤|电锯}声音太大了，{隔着双层玻璃都听得见|孩子根本没法睡}",
     ]).official(&[
-        "{loc}工地夜间{打桩|破碎|浇筑}作业，经检测噪声超标",
-        "{loc}工地未办理夜间施工许可，{22时后|午间}仍在施工",
+        "{loc}的工地夜间{打桩|破碎|浇筑}作业，经检测噪声超标",
+        "{loc}的工地未办理夜间施工许可，{22时后|午间}仍在施工",
     ]),
     // ---- Z03 市场监管 ----
     Spec::new("Z0301", "无证无照经营", 9.0).bias(Bias::Enforcement).shops(&["小吃店", "美甲店", "麻将馆", "小作坊", "回收站", "棋牌室"]).subj(Subj::PersonOrShop, 0.9).citizen(&[
@@ -1011,7 +1010,7 @@ const SPECS: &[Spec] = &[
 const NEIGHBOURS: &[&[&str]] = &[
     &["C0101", "C0102", "C0103", "C0104", "C0105", "C0106", "C0109"],
     &["C0302", "C0303"],
-    &["E0102", "E0103", "E0107", "E0108"],
+    &["E0102", "E0103", "E0108"],
     &["E0104", "E0106"],
     &["E0201", "E0202"],
     &["E0203", "E0205"],
@@ -1319,6 +1318,17 @@ struct Tpl {
     /// Which variant of the problem (`#a`, `#b` …); 0 for a template that fits any.
     topic: u8,
     uses_shop: bool,
+    /// What kind of place the text starts with.
+    want: Want,
+}
+
+/// The kind of place a template needs (`{comm}…`, `{vil}…`, `{st}…` at the start).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    Any,
+    Street,
+    Building,
+    Village,
 }
 
 fn parse_tpl(src: &'static str) -> Result<Tpl, String> {
@@ -1375,7 +1385,13 @@ fn parse_tpl(src: &'static str) -> Result<Tpl, String> {
         return Err(format!("stray brace in {src}"));
     }
     let uses_shop = segs.iter().any(|g| matches!(g, Seg::Slot(Slot::Shop)));
-    Ok(Tpl { segs, hazard, topic, uses_shop })
+    let want = match segs.first() {
+        Some(Seg::Slot(Slot::Comm)) => Want::Building,
+        Some(Seg::Slot(Slot::Vil)) => Want::Village,
+        Some(Seg::Slot(Slot::St)) => Want::Street,
+        _ => Want::Any,
+    };
+    Ok(Tpl { segs, hazard, topic, uses_shop, want })
 }
 
 /// Values of the slots for one clue.
@@ -1863,11 +1879,10 @@ impl Geo {
                     add(&mut lms, rng, c, Lk::Community, s);
                 }
                 let s = rng.random_range(0..n_st);
-                let site =
-                    format!("{}{}", pick_str(rng, COMM_A), pick_str(rng, &["府项目工地", "二期工地", "安置房工地"]));
+                let site = format!("{}{}", pick_str(rng, COMM_A), pick_str(rng, &["府项目", "二期项目", "安置房项目"]));
                 add(&mut lms, rng, site, Lk::Site, s);
                 let s = rng.random_range(0..n_st);
-                add(&mut lms, rng, format!("{}在建工地", st_name(s)), Lk::Site, s);
+                add(&mut lms, rng, format!("{}地块项目", st_name(s)), Lk::Site, s);
                 if !has(&lms, Lk::Square) {
                     let s = rng.random_range(0..n_st);
                     add(&mut lms, rng, format!("{stem}文化广场"), Lk::Square, s);
@@ -1894,14 +1909,14 @@ impl Geo {
                     add(&mut lms, rng, format!("{stem}客运站"), Lk::Station, p(3));
                     add(&mut lms, rng, format!("{stem}文化广场"), Lk::Square, p(4));
                     add(&mut lms, rng, format!("{stem}供销超市"), Lk::Mall, p(5));
-                    add(&mut lms, rng, format!("{stem}集镇改造工地"), Lk::Site, p(6));
+                    add(&mut lms, rng, format!("{stem}集镇改造项目"), Lk::Site, p(6));
                     add(&mut lms, rng, format!("{stem}安置小区"), Lk::Community, p(7));
                     let c = comm_name(rng);
                     add(&mut lms, rng, c, Lk::Community, p(8));
                 } else {
                     add(&mut lms, rng, format!("{stem}文化礼堂"), Lk::Square, p(4));
                     add(&mut lms, rng, format!("{stem}供销社"), Lk::Mall, p(5));
-                    add(&mut lms, rng, format!("{stem}集镇工地"), Lk::Site, p(6));
+                    add(&mut lms, rng, format!("{stem}安置房项目"), Lk::Site, p(6));
                 }
                 add(&mut lms, rng, format!("{stem}卫生院"), Lk::Hospital, p(9));
                 add(&mut lms, rng, format!("{stem}农商银行"), Lk::Bank, p(10));
@@ -2014,7 +2029,21 @@ fn lm_suffixes(kind: Lk) -> &'static [&'static str] {
     }
 }
 
-fn sample_place(geo: &Geo, spec: &Spec, rng: &mut StdRng) -> Place {
+/// Whether a text starting with a place of kind `want` can describe a clue at `form`.
+fn fits_place(geo: &Geo, want: Want, form: &Form) -> bool {
+    match want {
+        Want::Any => true,
+        Want::Street => !matches!(form, Form::Building(..) | Form::Village(_)),
+        Want::Building => match form {
+            Form::Building(..) => true,
+            Form::Landmark(i) => geo.lm(*i).is_some_and(|l| l.kind == Lk::Community),
+            _ => false,
+        },
+        Want::Village => matches!(form, Form::Village(_)),
+    }
+}
+
+fn sample_place(geo: &Geo, spec: &Spec, want: Want, rng: &mut StdRng) -> Place {
     let n_st = geo.streets.len().max(1);
     let street = rng.random_range(0..n_st);
     let at_lm = |geo: &Geo, i: usize, rng: &mut StdRng| {
@@ -2023,7 +2052,9 @@ fn sample_place(geo: &Geo, spec: &Spec, rng: &mut StdRng) -> Place {
         let (x, y) = clamp_r(lx + jx, ly + jy);
         Place { form: Form::Landmark(i), street: st, x, y }
     };
-    if !spec.lms.is_empty() && chance(rng, 0.55) {
+    let force_village = want == Want::Village && !geo.vils.is_empty();
+    let force_building = want == Want::Building || (want == Want::Village && geo.vils.is_empty());
+    if !force_village && !force_building && !spec.lms.is_empty() && chance(rng, 0.55) {
         let cands: Vec<usize> = spec.lms.iter().flat_map(|k| geo.kind(*k).iter().copied()).collect();
         if let Some(&i) = pick(rng, &cands) {
             return at_lm(geo, i, rng);
@@ -2034,22 +2065,22 @@ fn sample_place(geo: &Geo, spec: &Spec, rng: &mut StdRng) -> Place {
         Area::Town => 0.35,
         Area::Rural => 0.6,
     };
-    if !geo.vils.is_empty() && chance(rng, p_vil) {
+    if force_village || (want == Want::Any && !geo.vils.is_empty() && chance(rng, p_vil)) {
         let v = rng.random_range(0..geo.vils.len());
         let (vx, vy) = geo.vils.get(v).map_or((0.0, 0.0), |v| (v.x, v.y));
         let (jx, jy) = jitter(rng, 90.0);
         let (x, y) = clamp_r(vx + jx, vy + jy);
         return Place { form: Form::Village(v), street, x, y };
     }
-    if spec.resid && chance(rng, 0.35) {
-        if let Some(&c) = pick(rng, geo.kind(Lk::Community)) {
-            let max_b = if geo.area == Area::Urban { 18 } else { 6 };
-            let b = rng.random_range(1..=max_b);
-            let (cx, cy, st) = geo.lm(c).map_or((0.0, 0.0, street), |l| (l.x, l.y, l.street));
-            let (jx, jy) = jitter(rng, 40.0);
-            let (x, y) = clamp_r(cx + jx, cy + jy);
-            return Place { form: Form::Building(c, b), street: st, x, y };
-        }
+    if (force_building || (want == Want::Any && spec.resid && chance(rng, 0.35)))
+        && let Some(&c) = pick(rng, geo.kind(Lk::Community))
+    {
+        let max_b = if geo.area == Area::Urban { 18 } else { 6 };
+        let b = rng.random_range(1..=max_b);
+        let (cx, cy, st) = geo.lm(c).map_or((0.0, 0.0, street), |l| (l.x, l.y, l.street));
+        let (jx, jy) = jitter(rng, 40.0);
+        let (x, y) = clamp_r(cx + jx, cy + jy);
+        return Place { form: Form::Building(c, b), street: st, x, y };
     }
     let Some(s) = geo.streets.get(street) else {
         return Place { form: Form::Number(1), street, x: 0.0, y: 0.0 };
@@ -2513,10 +2544,18 @@ impl<'a> Gen<'a> {
         })
     }
 
-    /// A template of the wanted voice (the other one if there is none). For a repeat report
-    /// (`like`: voice, template and topic of the first one), another template about the same
-    /// variant of the problem; the same template, re-worded by its alternatives, as a last resort.
-    fn pick_tpl(&self, cat: usize, voice: Voice, like: Option<(Voice, usize)>, rng: &mut StdRng) -> (Voice, usize) {
+    /// A template of the wanted voice (the other one if there is none) that `ok` accepts. For a
+    /// repeat report (`like`: voice and template of the first one), another template about the
+    /// same variant of the problem; the same template, re-worded by its alternatives, as a last
+    /// resort.
+    fn pick_tpl(
+        &self,
+        cat: usize,
+        voice: Voice,
+        like: Option<(Voice, usize)>,
+        ok: impl Fn(&Tpl) -> bool,
+        rng: &mut StdRng,
+    ) -> (Voice, usize) {
         let other = if voice == Voice::Citizen { Voice::Official } else { Voice::Citizen };
         let voice = if self.templates(cat, voice).is_empty() { other } else { voice };
         let list = self.templates(cat, voice);
@@ -2524,14 +2563,24 @@ impl<'a> Gen<'a> {
         if n == 0 {
             return (voice, 0);
         }
-        let Some((ov, oi)) = like else { return (voice, rng.random_range(0..n)) };
+        let Some((ov, oi)) = like else {
+            let good: Vec<usize> = (0..n).filter(|&i| list.get(i).is_some_and(&ok)).collect();
+            return (voice, pick(rng, &good).copied().unwrap_or_else(|| rng.random_range(0..n)));
+        };
         let topic = self.templates(cat, ov).get(oi).map_or(0, |t| t.topic);
-        let other_tpl = |i: usize| !(ov == voice && i == oi);
-        let exact: Vec<usize> =
-            (0..n).filter(|&i| other_tpl(i) && topic != 0 && list.get(i).is_some_and(|t| t.topic == topic)).collect();
-        let fits: Vec<usize> = (0..n)
-            .filter(|&i| other_tpl(i) && list.get(i).is_some_and(|t| topic == 0 || t.topic == 0 || t.topic == topic))
-            .collect();
+        let cand = |i: usize, exact: bool| {
+            !(ov == voice && i == oi)
+                && list.get(i).is_some_and(|t| {
+                    ok(t)
+                        && if exact {
+                            topic != 0 && t.topic == topic
+                        } else {
+                            topic == 0 || t.topic == 0 || t.topic == topic
+                        }
+                })
+        };
+        let exact: Vec<usize> = (0..n).filter(|&i| cand(i, true)).collect();
+        let fits: Vec<usize> = (0..n).filter(|&i| cand(i, false)).collect();
         if let Some(&i) = pick(rng, &exact).or_else(|| pick(rng, &fits)) {
             return (voice, i);
         }
@@ -2587,7 +2636,6 @@ impl<'a> Gen<'a> {
             }
             Subj::Builder => company(rng, &["建筑工程", "建设工程", "市政工程", "装饰工程"]),
             Subj::Hauler => company(rng, &["土石方工程", "渣土运输", "物流"]),
-            Subj::Company => company(rng, &["商贸", "实业", "食品", "环保科技"]),
         }
     }
 
@@ -2599,15 +2647,16 @@ impl<'a> Gen<'a> {
         let hc = hour_class(l.hour);
         let table = self.cat_cum.get(area.index() * 36 + l.month0 * 3 + hc).map_or(&[][..], |v| v.as_slice());
         let cat = pick_cum(rng, table);
-        let spec = SPECS.get(cat).unwrap_or(&SPECS[0]);
-        let place = match self.geos.get(town) {
-            Some(g) => sample_place(g, spec, rng),
-            None => Place { form: Form::Number(1), street: 0, x: 0.0, y: 0.0 },
-        };
+        let spec = &SPECS[cat];
+        let geo = &self.geos[town];
         let shop = pick_str(rng, spec.shops);
         let source = sample_source(spec, hc, area, rng);
         let case_type = sample_case_type(source, rng);
-        let (voice, tpl) = self.pick_tpl(cat, sample_voice(source, case_type, rng), None, rng);
+        // Village wording only where there are villages.
+        let ok = |t: &Tpl| t.want != Want::Village || !geo.vils.is_empty();
+        let (voice, tpl) = self.pick_tpl(cat, sample_voice(source, case_type, rng), None, ok, rng);
+        let want = self.templates(cat, voice).get(tpl).map_or(Want::Any, |t| t.want);
+        let place = sample_place(geo, spec, want, rng);
         let sev = sample_severity(spec.risk, self.hazard(cat, voice, tpl), case_type, rng);
         let named = self.templates(cat, voice).get(tpl).is_some_and(|t| t.uses_shop);
         let subject = self.subject(spec, shop, named, town, rng);
@@ -2616,7 +2665,7 @@ impl<'a> Gen<'a> {
 
     /// Someone else reports `o` again: 1–48 h later, within 75 m, in their own words.
     fn duplicate(&self, o: &Draft, oi: usize, end: i64, rng: &mut StdRng) -> Draft {
-        let max_d = (end - 1 - o.t).min(48 * HOUR_MS).max(HOUR_MS);
+        let max_d = (end - 1 - o.t).clamp(HOUR_MS, 48 * HOUR_MS);
         let mut t = o.t + HOUR_MS;
         for _ in 0..4 {
             let u: f64 = rng.random();
@@ -2652,7 +2701,9 @@ impl<'a> Gen<'a> {
         }
         let case_type = sample_case_type(source, rng);
         let like = if cat == o.cat { Some((o.voice, o.tpl)) } else { None };
-        let (voice, tpl) = self.pick_tpl(cat, sample_voice(source, case_type, rng), like, rng);
+        let geo = &self.geos[o.town];
+        let ok = |t: &Tpl| fits_place(geo, t.want, &place.form);
+        let (voice, tpl) = self.pick_tpl(cat, sample_voice(source, case_type, rng), like, ok, rng);
         let sev = match o.sev {
             Sev::Normal if chance(rng, 0.12) => Sev::Important,
             s => s,
@@ -2681,6 +2732,9 @@ impl<'a> Gen<'a> {
         };
         let demand = pick_str(rng, if mj.starts_with('Z') { DEMANDS_Z } else { DEMANDS });
         let impact = pick_str(rng, impacts(mj));
+        // …nor a second consequence.
+        let says_impact = fact.contains("影响") || fact.contains("隐患");
+        let imp = if says_impact { String::new() } else { format!("，{impact}") };
         let end = pick_str(rng, CITIZEN_END);
         // The statement already asks for something (需更换, 请疏通 …): no second request.
         let asks = fact.contains('需') || fact.contains('请') || fact.contains("要求");
@@ -2701,12 +2755,12 @@ impl<'a> Gen<'a> {
                 _ => format!("来电人反映{cz}{fact}{dem}。"),
             },
             (Source::Hotline, _) => match r % 5 {
-                0 => format!("市民来电反映：{cz}{fact}，{impact}{dem}。"),
+                0 => format!("市民来电反映：{cz}{fact}{imp}{dem}。"),
                 1 => format!("来电人反映{cz}{fact}{dem}。"),
                 2 => format!("市民来电：{cz}{fact}{dem}。"),
                 3 => format!("来电反映{cz}{fact}，{}{dem}。", pick_str(rng, PERSIST)),
-                _ if asks => format!("来电人称{cz}{fact}，{impact}。"),
-                _ => format!("来电人称{cz}{fact}，{impact}，希望尽快处理。"),
+                _ if asks => format!("来电人称{cz}{fact}{imp}。"),
+                _ => format!("来电人称{cz}{fact}{imp}，希望尽快处理。"),
             },
             (Source::Zhiguantong, CaseType::Complaint) if citizen => format!("现场群众反映：{fact}{end}"),
             (Source::Zhiguantong, CaseType::Complaint) => format!("巡查中有群众反映{fact}{dem}。"),
@@ -2719,7 +2773,7 @@ impl<'a> Gen<'a> {
             },
             (_, CaseType::Patrol) => {
                 let persuadable = mj == "E05" || ["E0101", "E0108", "E0202", "E0203", "E0204"].contains(&spec.code);
-                if (hour >= 20 || hour < 6) && r < 3 {
+                if !(6..20).contains(&hour) && r < 3 {
                     format!("夜查：{fact}。")
                 } else {
                     match r {
@@ -2775,7 +2829,7 @@ impl<'a> Gen<'a> {
         if (15..=120).contains(&n) {
             return s;
         }
-        let plain = format!("{fact}，{impact}。");
+        let plain = format!("{fact}{imp}。");
         let n = plain.chars().count();
         if n < 15 {
             format!("{cz}{fact}，{impact}{dem}。")

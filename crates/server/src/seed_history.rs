@@ -115,7 +115,7 @@ pub async fn run(state: &AppState, count: usize, now: i64) -> Result<Stats, AppE
                 }
             };
             let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
-            let inc = Incoming { source, raw: &raw, actor: &actor, now: registered, registered_at: registered };
+            let inc = Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
             let result = match engine::intake(&state.clue, &state.cipher, &mut tx, &inc, clue).await {
                 Ok(r) => r,
                 Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),

@@ -162,3 +162,21 @@ mod tests {
         assert_eq!(super::redact("sqlite:///a/b.db"), "sqlite:///a/b.db");
     }
 }
+
+/// Savepoints inside an open transaction (same SQL on both backends): one item of a group commit
+/// can be undone without losing the others.
+pub async fn savepoint(conn: &mut Conn) -> StorageResult<()> {
+    sqlx::query("SAVEPOINT item").execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn rollback_to_savepoint(conn: &mut Conn) -> StorageResult<()> {
+    sqlx::query("ROLLBACK TO SAVEPOINT item").execute(&mut *conn).await?;
+    sqlx::query("RELEASE SAVEPOINT item").execute(&mut *conn).await?;
+    Ok(())
+}
+
+pub async fn release_savepoint(conn: &mut Conn) -> StorageResult<()> {
+    sqlx::query("RELEASE SAVEPOINT item").execute(&mut *conn).await?;
+    Ok(())
+}

@@ -44,7 +44,12 @@ pub struct Runtime {
     regions: RwLock<Option<(Instant, Arc<RegionIndex>)>>,
     definitions: Mutex<HashMap<i64, Arc<Definition>>>,
     calendar: Mutex<Option<(i64, Arc<Calendar>, i64)>>,
+    /// The intake writer's queue (group commit), started on first use.
+    queue: OnceLock<tokio::sync::mpsc::Sender<IntakeJob>>,
 }
+
+/// A single push on its way to the group-commit writer (see `clue::intake`).
+pub type IntakeJob = (crate::clue::intake::Work, tokio::sync::oneshot::Sender<ApiResult<IntakeResult>>);
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -62,7 +67,22 @@ impl Runtime {
             regions: RwLock::new(None),
             definitions: Mutex::new(HashMap::new()),
             calendar: Mutex::new(None),
+            queue: OnceLock::new(),
         }
+    }
+
+    /// The intake queue; `start` spawns its writer the first time.
+    pub fn intake_queue(
+        &self,
+        start: impl FnOnce(tokio::sync::mpsc::Receiver<IntakeJob>),
+    ) -> tokio::sync::mpsc::Sender<IntakeJob> {
+        self.queue
+            .get_or_init(|| {
+                let (tx, rx) = tokio::sync::mpsc::channel(4096);
+                start(rx);
+                tx
+            })
+            .clone()
     }
 
     pub fn segmenter(&self) -> &Segmenter {
@@ -329,6 +349,8 @@ impl From<StorageError> for IntakeError {
 pub struct Incoming<'a> {
     pub source: &'a SourceRow,
     pub raw: &'a Value,
+    /// Dedup fingerprint computed ahead (outside the write transaction), if any.
+    pub fingerprint: Option<Fingerprint>,
     /// Case-type default for this source when the clue names none.
     pub actor: &'a Actor,
     pub now: i64,
@@ -338,6 +360,11 @@ pub struct Incoming<'a> {
 
 fn invalid(field: &'static str, m: impl Into<String>) -> IntakeError {
     IntakeError::Invalid(vec![FieldError::new(field, m)])
+}
+
+/// The dedup fingerprint of a clue (description and address).
+pub fn fingerprint(rt: &Runtime, clue: &IntakeClue) -> Fingerprint {
+    rt.segmenter().fingerprint(&format!("{} {}", clue.description, clue.address))
 }
 
 /// Validate a payload against the intake standard and the source's field mapping.
@@ -402,8 +429,10 @@ pub async fn intake(
     let county_code = regions.county_of(&region_code);
 
     // Dedup.
-    let seg = rt.segmenter();
-    let fp = seg.fingerprint(&format!("{} {}", clue.description, clue.address));
+    let fp = match &inc.fingerprint {
+        Some(f) => f.clone(),
+        None => fingerprint(rt, &clue),
+    };
     let settings = store::dedup_params(tx, category.id).await?;
     let mut verdict: Option<(Verdict, store::Candidate)> = None;
     if settings.enabled == 1 {

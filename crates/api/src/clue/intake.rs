@@ -47,7 +47,7 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// A source authenticated by its signature; the nonce is claimed in the caller's transaction.
-struct Signed {
+pub struct Signed {
     source: SourceRow,
     nonce: String,
 }
@@ -122,6 +122,104 @@ fn intake_error(e: IntakeError) -> ApiError {
     }
 }
 
+/// Most pushes committed in one transaction.
+const GROUP_MAX: usize = 64;
+
+/// One validated single push waiting for the writer.
+pub struct Work {
+    signed: Signed,
+    raw: Value,
+    clue: xiezhi_domain::clue::intake::IntakeClue,
+    fingerprint: Option<xiezhi_domain::clue::dedup::Fingerprint>,
+    actor: Actor,
+    now: i64,
+}
+
+type Reply = tokio::sync::oneshot::Sender<ApiResult<IntakeResult>>;
+
+/// Group commit: single pushes that arrive together share one durable transaction (each in its own
+/// savepoint, so one refused item leaves the others intact). Every caller gets its answer only after
+/// the commit.
+async fn group_commit(s: &AppState, work: Work) -> ApiResult<IntakeResult> {
+    let queue = s.clue.intake_queue(|rx| {
+        let state = s.clone();
+        tokio::spawn(writer(state, rx));
+    });
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    queue.send((work, reply)).await.map_err(|_| ApiError::internal("intake writer stopped"))?;
+    answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))?
+}
+
+async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<(Work, Reply)>) {
+    while let Some(first) = rx.recv().await {
+        let mut jobs = vec![first];
+        while jobs.len() < GROUP_MAX {
+            match rx.try_recv() {
+                Ok(j) => jobs.push(j),
+                Err(_) => break,
+            }
+        }
+        let (work, replies): (Vec<Work>, Vec<Reply>) = jobs.into_iter().unzip();
+        match commit_group(&state, &work).await {
+            Ok(results) => {
+                for (r, reply) in results.into_iter().zip(replies) {
+                    let _ = reply.send(r);
+                }
+            }
+            // A storage failure undoes the whole group: retry each push on its own.
+            Err(e) if work.len() > 1 => {
+                tracing::warn!(error = %e, n = work.len(), "intake group failed, retrying one by one");
+                for (w, reply) in work.iter().zip(replies) {
+                    let r = match commit_group(&state, std::slice::from_ref(w)).await {
+                        Ok(mut v) => v.pop().unwrap_or_else(|| Err(ApiError::internal("empty group"))),
+                        Err(e) => Err(e),
+                    };
+                    let _ = reply.send(r);
+                }
+            }
+            Err(e) => {
+                for reply in replies {
+                    let _ = reply.send(Err(ApiError::internal(&e)));
+                }
+            }
+        }
+    }
+}
+
+async fn commit_group(s: &AppState, work: &[Work]) -> ApiResult<Vec<ApiResult<IntakeResult>>> {
+    let mut tx = s.db.begin().await?;
+    let mut out = Vec::with_capacity(work.len());
+    for w in work {
+        xiezhi_storage::db::savepoint(&mut tx).await?;
+        let r = async {
+            claim(&mut tx, &w.signed, w.now).await?;
+            let inc = Incoming {
+                source: &w.signed.source,
+                raw: &w.raw,
+                fingerprint: w.fingerprint.clone(),
+                actor: &w.actor,
+                now: w.now,
+                registered_at: w.now,
+            };
+            engine::intake(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone()).await.map_err(intake_error)
+        }
+        .await;
+        match r {
+            Ok(result) => {
+                xiezhi_storage::db::release_savepoint(&mut tx).await?;
+                out.push(Ok(result));
+            }
+            Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
+            Err(e) => {
+                xiezhi_storage::db::rollback_to_savepoint(&mut tx).await?;
+                out.push(Err(e));
+            }
+        }
+    }
+    tx.commit().await.map_err(ApiError::internal)?;
+    Ok(out)
+}
+
 /// Push one clue.
 #[utoipa::path(post, path = "/api/intake/v1/clues", tag = "intake",
     request_body(content = Object, description = "A clue (docs/intake-standard.md)"),
@@ -140,14 +238,12 @@ async fn push_clue(
     let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
     json_content(&headers)?;
     let now = now_ms();
-    let mut tx = s.db.begin().await?;
-    claim(&mut tx, &signed, now).await?;
     let raw = parse_json(&body)?;
     let clue = engine::validate(&signed.source, &raw, now).map_err(ApiError::Validation)?;
-    let act = actor(&signed.source, &meta);
-    let inc = Incoming { source: &signed.source, raw: &raw, actor: &act, now, registered_at: now };
-    let result = engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await.map_err(intake_error)?;
-    tx.commit().await.map_err(ApiError::internal)?;
+    // Work outside the write transaction first; the writer commits concurrent pushes together.
+    let fingerprint = Some(engine::fingerprint(&s.clue, &clue));
+    let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, fingerprint, now };
+    let result = group_commit(&s, work).await?;
     let status = if result.replayed { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(result)).into_response())
 }
@@ -237,7 +333,7 @@ async fn push_batch(
                 "同一批次中 source_clue_id 重复",
             )])),
             Ok(clue) => {
-                let inc = Incoming { source: &signed.source, raw: item, actor: &act, now, registered_at: now };
+                let inc = Incoming { source: &signed.source, raw: item, fingerprint: None, actor: &act, now, registered_at: now };
                 match engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await {
                     Ok(r) => Ok(r),
                     Err(IntakeError::Invalid(errs)) => Err(item_error(errs)),
