@@ -472,3 +472,32 @@ async fn status_changes_are_called_back_to_the_source_signed_and_in_order() {
     assert_eq!(got[1].0["source_clue_id"], "LD-20");
     assert_eq!(f.app.count("outbox").await, 2);
 }
+
+#[tokio::test]
+async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
+    let f = setup().await;
+    let app = std::sync::Arc::new(f.app);
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let app = app.clone();
+        tasks.push(tokio::spawn(async move {
+            // Every fifth clue has an unknown category; the others are spread over the district.
+            let cat = if i % 5 == 0 { "X0000" } else { "E0502" };
+            let c = clue(&format!("C-{i}"), &format!("第{i}号路口有人占道经营摆摊"), cat, 119.90 + i as f64 * 0.002, 28.44);
+            (i, push(&app, &c).await)
+        }));
+    }
+    let mut created = 0;
+    for t in tasks {
+        let (i, (st, body)) = t.await.unwrap();
+        if i % 5 == 0 {
+            assert_error(st, &body, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        } else {
+            assert_eq!(st, StatusCode::CREATED, "{body}");
+            created += 1;
+        }
+    }
+    assert_eq!(created, 32);
+    assert_eq!(app.count("clues").await, 32);
+    assert_eq!(app.count("intake_nonces").await, 32, "refused pushes leave no nonce behind");
+}
