@@ -1,8 +1,9 @@
 //! Platform load benchmark: `cargo bench -p xiezhi-server --bench platform` (release build).
 //!
 //! Starts the real `xiezhi` binary on a fresh SQLite data dir (or on PostgreSQL when
-//! `XIEZHI_BENCH_DATABASE_URL` is set) with the demo data plus 5,000 extra users, then measures over
-//! loopback HTTP/1.1 keep-alive:
+//! `XIEZHI_BENCH_DATABASE_URL` is set) with the demo data (no clue history) plus 5,000 extra users,
+//! pinned to the CPUs of `XIEZHI_BENCH_CPUS` (default `0,1`), then measures over loopback HTTP/1.1
+//! keep-alive (helpers shared with the intake bench in `common/mod.rs`):
 //! - login latency (argon2id at the configured cost), sequential;
 //! - the authenticated user-list endpoint: maximum throughput (closed loop, 16 connections) and
 //!   latency at a fixed arrival rate (open loop, latency measured from the scheduled send time, so
@@ -13,111 +14,19 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use common::{Conn, ms, percentile, rss_kib};
 
 const EXTRA_USERS: usize = 5_000;
 const FIXED_RATE: u64 = 400;
 const DURATION: Duration = Duration::from_secs(10);
 
-struct Conn {
-    stream: BufReader<TcpStream>,
-}
-
-impl Conn {
-    async fn open(addr: &str) -> Conn {
-        let s = TcpStream::connect(addr).await.unwrap();
-        s.set_nodelay(true).unwrap();
-        Conn { stream: BufReader::new(s) }
-    }
-
-    /// One request; returns status, Set-Cookie and body.
-    async fn request(
-        &mut self,
-        method: &str,
-        path: &str,
-        headers: &[(&str, &str)],
-        body: &str,
-    ) -> (u16, Option<String>, String) {
-        let mut req = format!("{method} {path} HTTP/1.1\r\nHost: bench\r\nContent-Length: {}\r\n", body.len());
-        for (k, v) in headers {
-            req.push_str(&format!("{k}: {v}\r\n"));
-        }
-        req.push_str("\r\n");
-        req.push_str(body);
-        self.stream.get_mut().write_all(req.as_bytes()).await.unwrap();
-        let mut line = String::new();
-        self.stream.read_line(&mut line).await.unwrap();
-        let status: u16 = line.split_whitespace().nth(1).unwrap_or("0").parse().unwrap_or(0);
-        let (mut len, mut cookie) = (0usize, None);
-        loop {
-            line.clear();
-            self.stream.read_line(&mut line).await.unwrap();
-            let l = line.trim_end();
-            if l.is_empty() {
-                break;
-            }
-            let (k, v) = l.split_once(':').unwrap_or((l, ""));
-            match k.to_ascii_lowercase().as_str() {
-                "content-length" => len = v.trim().parse().unwrap_or(0),
-                "set-cookie" => cookie = Some(v.trim().split(';').next().unwrap_or_default().to_owned()),
-                _ => {}
-            }
-        }
-        let mut buf = vec![0u8; len];
-        self.stream.read_exact(&mut buf).await.unwrap();
-        (status, cookie, String::from_utf8_lossy(&buf).into_owned())
-    }
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .unwrap_or_default()
-        .lines()
-        .find(|l| l.starts_with("VmRSS:"))
-        .and_then(|l| l.split_whitespace().nth(1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0)
-}
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-    }
-}
-
-fn xiezhi(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_xiezhi"));
-    c.arg("--data-dir").arg(dir).env("XIEZHI__LOG__LEVEL", "warn");
-    if let Ok(url) = std::env::var("XIEZHI_BENCH_DATABASE_URL") {
-        c.arg("--database-url").arg(url);
-    }
-    c
-}
-
 async fn add_users(dir: &Path) {
-    let url = std::env::var("XIEZHI_BENCH_DATABASE_URL")
-        .unwrap_or_else(|_| format!("sqlite://{}", dir.join("xiezhi.db").display()));
+    let url = common::database_url(dir);
     sqlx::any::install_default_drivers();
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
     let (existing,): (i64,) =
@@ -145,34 +54,12 @@ async fn add_users(dir: &Path) {
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
 }
 
-async fn start() -> (Server, String, tempdir::TempDirGuard) {
-    let dir = std::env::temp_dir().join(format!("xz_bench_{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let out = xiezhi(&dir).arg("seed-demo").output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let accounts: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("demo-accounts.json")).unwrap()).unwrap();
-    let password = accounts.as_array().unwrap().iter().find(|a| a["username"] == "sysadmin").unwrap()["password"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+async fn start() -> (common::Server, String, common::TempDirGuard) {
+    let (dir, guard) = common::fresh_dir("platform");
+    common::seed_demo(&dir);
+    let password = common::demo_password(&dir, "sysadmin");
     add_users(&dir).await;
-    let mut child = xiezhi(&dir).args(["serve", "--listen", "127.0.0.1:0"]).stdout(Stdio::piped()).spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stdout));
-    let first = lines.next().unwrap().unwrap();
-    let addr = first.split("http://").nth(1).unwrap().split('/').next().unwrap().to_owned();
-    (Server { child, addr }, password, tempdir::TempDirGuard(dir))
-}
-
-mod tempdir {
-    pub struct TempDirGuard(pub std::path::PathBuf);
-    impl Drop for TempDirGuard {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
+    (common::serve(&dir), password, guard)
 }
 
 #[tokio::main]
@@ -255,7 +142,7 @@ async fn main() {
     let loaded_rss = rss_kib(pid);
     let _ = headers;
 
-    let backend = if std::env::var("XIEZHI_BENCH_DATABASE_URL").is_ok() { "PostgreSQL" } else { "SQLite" };
+    let backend = common::backend();
     println!("\n| measure ({backend}, {} users, release build) | value |", EXTRA_USERS + 8);
     println!("|---|---|");
     println!(

@@ -99,62 +99,114 @@ pub async fn run(state: &AppState, count: usize, now: i64) -> Result<Stats, AppE
     );
     let mut rng = StdRng::seed_from_u64(7);
     let dispatcher = Actor { user_id: None, name: "指挥中心调度员".into(), ip: "seed".into() };
-    for chunk in demo.chunks(CHUNK) {
+    // Re-reports are pushed right after their original (while it is still open), then the
+    // original's case is worked on.
+    let mut repeats: HashMap<usize, Vec<usize>> = HashMap::new();
+    for (i, c) in demo.iter().enumerate() {
+        if let Some(o) = c.duplicate_of {
+            repeats.entry(o).or_default().push(i);
+        }
+    }
+    let originals: Vec<usize> = (0..demo.len()).filter(|i| demo[*i].duplicate_of.is_none()).collect();
+    for chunk in originals.chunks(CHUNK) {
         let mut tx = state.db.begin().await?;
-        for c in chunk {
-            let Some(source) = sources.get(&c.source_code).or_else(|| sources.get("zhiguantong")) else {
+        let mut done = 0u64;
+        for &i in chunk {
+            let c = &demo[i];
+            let registered = (c.reported_at_ms + rng.random_range(60_000..600_000)).min(now - 60_000);
+            let Some(case_id) = take_in(state, &mut tx, &sources, c, c.reported_at_ms, registered, &mut stats).await? else {
+                done += 1;
                 continue;
             };
-            let registered = (c.reported_at_ms + rng.random_range(60_000..600_000)).min(now - 60_000);
-            let raw = payload(c, source);
-            let clue = match engine::validate(source, &raw, registered) {
-                Ok(clue) => clue,
-                Err(e) => {
-                    tracing::debug!(?e, "demo clue skipped");
-                    continue;
+            for &j in repeats.get(&i).map(Vec::as_slice).unwrap_or_default() {
+                let reported = (c.reported_at_ms + rng.random_range(10 * 60_000..150 * 60_000)).min(now - 120_000);
+                let at = (reported + rng.random_range(60_000..300_000)).min(now - 60_000);
+                // Some re-reports give a spot further down the street: those need a dispatcher's look.
+                let mut repeat = demo[j].clone();
+                if rng.random_bool(0.25) {
+                    let d = rng.random_range(120.0..190.0) / 111_000.0;
+                    repeat.lon += d;
+                    repeat.lat += d / 3.0;
                 }
-            };
-            let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
-            let inc = Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
-            let result = match engine::intake(&state.clue, &state.cipher, &mut tx, &inc, clue).await {
-                Ok(r) => r,
-                Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),
-                Err(e) => {
-                    tracing::debug!(?e, "demo clue refused");
-                    continue;
+                if let Some(dup_case) = take_in(state, &mut tx, &sources, &repeat, reported, at, &mut stats).await?
+                    && dup_case > 0
+                {
+                    let closed = live(state, &mut tx, &mut rng, dup_case, at, now, &dispatcher, &bureaus).await?;
+                    count_end(&mut stats, closed);
                 }
-            };
-            stats.clues += 1;
-            match result.dedup.as_str() {
-                "merged" => {
-                    stats.merged += 1;
-                    continue;
-                }
-                "suspected" => stats.suspected += 1,
-                _ => {}
+                done += 1;
             }
-            stats.cases += 1;
-            let case_id = cases::case_id_by_no(&mut tx, &result.case_no).await?.unwrap_or_default();
-            let closed = live(state, &mut tx, &mut rng, case_id, registered, now, &dispatcher, &bureaus).await?;
-            if closed {
-                stats.closed += 1;
-            } else {
-                stats.open += 1;
+            if case_id > 0 {
+                let closed = live(state, &mut tx, &mut rng, case_id, registered, now, &dispatcher, &bureaus).await?;
+                count_end(&mut stats, closed);
             }
+            done += 1;
         }
         tx.commit().await.map_err(StorageError::from)?;
-        bar.inc(chunk.len() as u64);
+        bar.inc(done);
     }
     bar.finish();
     Ok(stats)
 }
 
+fn count_end(stats: &mut Stats, closed: bool) {
+    if closed {
+        stats.closed += 1;
+    } else {
+        stats.open += 1;
+    }
+}
+
+/// Push one demo clue at `registered`; the id of its new case (0 when merged), or None when refused.
+async fn take_in(
+    state: &AppState,
+    tx: &mut Conn,
+    sources: &HashMap<String, SourceRow>,
+    c: &DemoClue,
+    reported: i64,
+    registered: i64,
+    stats: &mut Stats,
+) -> Result<Option<i64>, AppError> {
+    let Some(source) = sources.get(&c.source_code).or_else(|| sources.get("zhiguantong")) else {
+        return Ok(None);
+    };
+    let raw = payload(c, reported, source);
+    let clue = match engine::validate(source, &raw, registered) {
+        Ok(clue) => clue,
+        Err(e) => {
+            tracing::debug!(?e, "demo clue skipped");
+            return Ok(None);
+        }
+    };
+    let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
+    let inc = Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
+    let result = match engine::intake(&state.clue, &state.cipher, tx, &inc, clue).await {
+        Ok(r) => r,
+        Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),
+        Err(e) => {
+            tracing::debug!(?e, "demo clue refused");
+            return Ok(None);
+        }
+    };
+    stats.clues += 1;
+    match result.dedup.as_str() {
+        "merged" => {
+            stats.merged += 1;
+            return Ok(Some(0));
+        }
+        "suspected" => stats.suspected += 1,
+        _ => {}
+    }
+    stats.cases += 1;
+    Ok(Some(cases::case_id_by_no(tx, &result.case_no).await?.unwrap_or_default()))
+}
+
 /// The clue as its source would have sent it (in the source's own field names).
-fn payload(c: &DemoClue, source: &SourceRow) -> Value {
+fn payload(c: &DemoClue, reported: i64, source: &SourceRow) -> Value {
     let mut v = json!({
-        "source_clue_id": format!("{}-{}", source.code.to_uppercase(), c.reported_at_ms),
-        "reported_at": format_time(c.reported_at_ms),
-        "occurred_at": format_time(c.reported_at_ms - 20 * 60_000),
+        "source_clue_id": format!("{}-{}-{}", source.code.to_uppercase(), reported, c.town_code),
+        "reported_at": format_time(reported),
+        "occurred_at": format_time(reported - 20 * 60_000),
         "title": c.title,
         "description": c.description,
         "address": c.address,
