@@ -1,7 +1,9 @@
 //! Deterministic generator of realistic demo clue content (线索演示数据) for `xiezhi seed-demo`.
 //!
 //! Pure: no I/O, no clock, no global state. The same towns, count, time range and seed give the
-//! same clues on every run and platform (the `StdRng` stream of rand 0.9). Everything is fiction
+//! same clues on every run (rand 0.9's `StdRng` stream; a rand upgrade or another platform's libm
+//! may change the output, not its shape). The map of streets and landmarks depends on the seed
+//! only, so it stays put when the count or range changes. Everything is fiction
 //! written for this project: street and landmark names follow the county seats of 丽水, reporters,
 //! phone numbers, shop and company names are invented and credit codes only have a valid format.
 //!
@@ -13,8 +15,9 @@
 //!   fallen trees in the typhoon season, 结冰 in winter, burning at harvest and 清明) and a slow
 //!   upward trend over the range;
 //! - locations cluster on streets and landmarks within about 1.5 km of the township point;
-//! - about 6 % are repeat reports of an earlier clue (same or neighbouring minor category, reworded
-//!   by another reporter, within 100 m and 1–48 h later) for the dedup machinery.
+//! - about 6 % are repeat reports of an earlier clue for the dedup machinery: the same problem told
+//!   by another reporter in other words (sometimes filed under a neighbouring minor category of the
+//!   same major one), within 75 m and 1–48 h later.
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -2481,7 +2484,11 @@ const CITIZEN_END: &[&str] = &[
 struct Draft {
     t: i64,
     town: usize,
+    /// Category filed under.
     cat: usize,
+    /// Category whose wording describes the problem (a repeat report may be filed under a
+    /// neighbouring category but is about the same thing).
+    text_cat: usize,
     place: Place,
     shop: &'static str,
     source: Source,
@@ -2660,7 +2667,7 @@ impl<'a> Gen<'a> {
         let sev = sample_severity(spec.risk, self.hazard(cat, voice, tpl), case_type, rng);
         let named = self.templates(cat, voice).get(tpl).is_some_and(|t| t.uses_shop);
         let subject = self.subject(spec, shop, named, town, rng);
-        Draft { t, town, cat, place, shop, source, case_type, voice, tpl, sev, subject, orig: None }
+        Draft { t, town, cat, text_cat: cat, place, shop, source, case_type, voice, tpl, sev, subject, orig: None }
     }
 
     /// Someone else reports `o` again: 1–48 h later, within 75 m, in their own words.
@@ -2674,15 +2681,17 @@ impl<'a> Gen<'a> {
                 break;
             }
         }
+        // Same problem; sometimes filed under a neighbouring minor category.
+        let text_cat = o.text_cat;
         let mut cat = o.cat;
-        let code = SPECS.get(o.cat).map_or("", |s| s.code);
+        let code = SPECS[o.cat].code;
         if chance(rng, 0.18)
             && let Some(group) = NEIGHBOURS.iter().find(|g| g.contains(&code))
         {
             let c = pick_str(rng, group);
             cat = SPECS.iter().position(|s| s.code == c).unwrap_or(cat);
         }
-        let spec = SPECS.get(cat).unwrap_or(&SPECS[0]);
+        let spec = &SPECS[text_cat];
         let mut place = o.place;
         let (jx, jy) = jitter(rng, 72.0);
         (place.x, place.y) = clamp_r(o.place.x + jx + 2.0, o.place.y + jy);
@@ -2692,31 +2701,41 @@ impl<'a> Gen<'a> {
             let d = 2 * rng.random_range(1..=3u32);
             place.form = Form::Number(if chance(rng, 0.5) || n <= d { n + d } else { n - d });
         }
-        let shop = if spec.shops.contains(&o.shop) { o.shop } else { pick_str(rng, spec.shops) };
         let l = local(t);
-        let area = self.geos.get(o.town).map_or(Area::Urban, |g| g.area);
-        let mut source = sample_source(spec, hour_class(l.hour), area, rng);
+        let geo = &self.geos[o.town];
+        let mut source = sample_source(&SPECS[cat], hour_class(l.hour), geo.area, rng);
         if source == o.source && chance(rng, 0.6) {
-            source = sample_source(spec, hour_class(l.hour), area, rng);
+            source = sample_source(&SPECS[cat], hour_class(l.hour), geo.area, rng);
         }
         let case_type = sample_case_type(source, rng);
-        let like = if cat == o.cat { Some((o.voice, o.tpl)) } else { None };
-        let geo = &self.geos[o.town];
         let ok = |t: &Tpl| fits_place(geo, t.want, &place.form);
-        let (voice, tpl) = self.pick_tpl(cat, sample_voice(source, case_type, rng), like, ok, rng);
+        let like = Some((o.voice, o.tpl));
+        let (voice, tpl) = self.pick_tpl(text_cat, sample_voice(source, case_type, rng), like, ok, rng);
         let sev = match o.sev {
             Sev::Normal if chance(rng, 0.12) => Sev::Important,
             s => s,
         };
-        let subject = if cat == o.cat && o.subject.is_some() {
+        let subject = if o.subject.is_some() {
             o.subject.clone()
         } else {
-            {
-                let named = self.templates(cat, voice).get(tpl).is_some_and(|t| t.uses_shop);
-                self.subject(spec, shop, named, o.town, rng)
-            }
+            let named = self.templates(text_cat, voice).get(tpl).is_some_and(|t| t.uses_shop);
+            self.subject(spec, o.shop, named, o.town, rng)
         };
-        Draft { t, town: o.town, cat, place, shop, source, case_type, voice, tpl, sev, subject, orig: Some(oi) }
+        Draft {
+            t,
+            town: o.town,
+            cat,
+            text_cat,
+            place,
+            shop: o.shop,
+            source,
+            case_type,
+            voice,
+            tpl,
+            sev,
+            subject,
+            orig: Some(oi),
+        }
     }
 
     /// The reporter's text around the rendered problem statement `fact`.
@@ -2732,13 +2751,13 @@ impl<'a> Gen<'a> {
         };
         let demand = pick_str(rng, if mj.starts_with('Z') { DEMANDS_Z } else { DEMANDS });
         let impact = pick_str(rng, impacts(mj));
-        // …nor a second consequence.
-        let says_impact = fact.contains("影响") || fact.contains("隐患");
-        let imp = if says_impact { String::new() } else { format!("，{impact}") };
         let end = pick_str(rng, CITIZEN_END);
         // The statement already asks for something (需更换, 请疏通 …): no second request.
         let asks = fact.contains('需') || fact.contains('请') || fact.contains("要求");
         let dem = if asks { String::new() } else { format!("，{demand}") };
+        // …nor a second consequence.
+        let says_impact = fact.contains("影响") || fact.contains("隐患");
+        let imp = if says_impact || asks { String::new() } else { format!("，{impact}") };
         let level = match county.chars().last() {
             Some('区') => "区",
             Some('市') => "市",
@@ -2849,7 +2868,7 @@ impl<'a> Gen<'a> {
         let fill =
             Fill { loc: &pt.short, st: &pt.st, st2: &pt.st2, lm: &pt.lm, comm: &pt.comm, vil: &pt.vil, shop: d.shop };
         let mut fact = String::with_capacity(128);
-        match self.templates(d.cat, d.voice).get(d.tpl) {
+        match self.templates(d.text_cat, d.voice).get(d.tpl) {
             Some(t) => render(t, &fill, rng, &mut fact),
             None => fact = format!("{}{}", pt.short, spec.title),
         }

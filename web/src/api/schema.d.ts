@@ -1675,6 +1675,21 @@ export interface components {
             /** Format: int64 */
             radius_m: number;
             same_category: boolean;
+            /**
+             * Format: double
+             * @description Weight of "same minor category" in the score.
+             */
+            weight_category: number;
+            /**
+             * Format: double
+             * @description Weight of proximity (full within half the radius, 0 at twice the radius).
+             */
+            weight_proximity: number;
+            /**
+             * Format: double
+             * @description Weight of text similarity. The three weights add up to 1.
+             */
+            weight_text: number;
             /** Format: int64 */
             window_hours: number;
         };
@@ -1689,6 +1704,12 @@ export interface components {
             /** Format: int64 */
             radius_m: number;
             same_category?: boolean;
+            /** Format: double */
+            weight_category?: number;
+            /** Format: double */
+            weight_proximity?: number;
+            /** Format: double */
+            weight_text?: number;
             /** Format: int64 */
             window_hours: number;
         };

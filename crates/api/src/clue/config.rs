@@ -1136,6 +1136,22 @@ pub struct DedupSetting {
     pub window_hours: i64,
     pub same_category: bool,
     pub enabled: bool,
+    /// Weight of "same minor category" in the score.
+    pub weight_category: f64,
+    /// Weight of proximity (full within half the radius, 0 at twice the radius).
+    pub weight_proximity: f64,
+    /// Weight of text similarity. The three weights add up to 1.
+    pub weight_text: f64,
+}
+
+fn w_category() -> f64 {
+    xiezhi_domain::clue::dedup::DEFAULT_WEIGHTS[0]
+}
+fn w_proximity() -> f64 {
+    xiezhi_domain::clue::dedup::DEFAULT_WEIGHTS[1]
+}
+fn w_text() -> f64 {
+    xiezhi_domain::clue::dedup::DEFAULT_WEIGHTS[2]
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1150,6 +1166,12 @@ pub struct DedupSettingInput {
     pub same_category: bool,
     #[serde(default = "yes")]
     pub enabled: bool,
+    #[serde(default = "w_category")]
+    pub weight_category: f64,
+    #[serde(default = "w_proximity")]
+    pub weight_proximity: f64,
+    #[serde(default = "w_text")]
+    pub weight_text: f64,
 }
 
 fn dedup_of(d: store::DedupRow) -> DedupSetting {
@@ -1163,6 +1185,9 @@ fn dedup_of(d: store::DedupRow) -> DedupSetting {
         window_hours: d.window_hours,
         same_category: flag(d.same_category),
         enabled: flag(d.enabled),
+        weight_category: d.weight_category,
+        weight_proximity: d.weight_proximity,
+        weight_text: d.weight_text,
     }
 }
 
@@ -1180,8 +1205,18 @@ async fn parse_dedup(tx: &mut Conn, input: &DedupSettingInput) -> ApiResult<stor
     {
         v.push(FieldError::new("category_id", "事件分类不存在"));
     }
+    let weights = [input.weight_category, input.weight_proximity, input.weight_text];
+    if weights.iter().any(|w| !(0.0..=1.0).contains(w)) {
+        v.push(FieldError::new("weight_category", "权重须在 0–1 之间"));
+    } else if (weights.iter().sum::<f64>() - 1.0).abs() > 0.005 {
+        v.push(FieldError::new("weight_text", "三项权重之和须为 1"));
+    }
     v.finish()?;
+    let round = |x: f64| (x * 100.0).round() / 100.0;
     Ok(store::DedupWrite {
+        weight_category: round(input.weight_category),
+        weight_proximity: round(input.weight_proximity),
+        weight_text: round(input.weight_text),
         category_id: input.category_id,
         high_threshold: (input.high_threshold * 100.0).round() / 100.0,
         low_threshold: (input.low_threshold * 100.0).round() / 100.0,

@@ -782,7 +782,7 @@ pub async fn reviews(
     let o = w.push_bind(Bind::I64(offset));
     let sql = format!(
         "{} JOIN cases c ON c.id = r.case_id{} ORDER BY r.id DESC LIMIT {l} OFFSET {o}",
-        REVIEW_SELECT.replace(" LEFT JOIN users u", " LEFT JOIN users u"),
+        REVIEW_SELECT,
         w.sql()
     );
     let rows = w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?;

@@ -619,6 +619,9 @@ pub struct DedupRow {
     pub window_hours: i64,
     pub same_category: i64,
     pub enabled: i64,
+    pub weight_category: f64,
+    pub weight_proximity: f64,
+    pub weight_text: f64,
 }
 
 #[derive(Debug, Clone)]
@@ -630,10 +633,14 @@ pub struct DedupWrite {
     pub window_hours: i64,
     pub same_category: bool,
     pub enabled: bool,
+    pub weight_category: f64,
+    pub weight_proximity: f64,
+    pub weight_text: f64,
 }
 
 const DEDUP_SELECT: &str = "SELECT s.id, s.category_id, c.name AS category_name, s.high_threshold, s.low_threshold, s.radius_m, s.window_hours, \
-     s.same_category, s.enabled FROM dedup_settings s LEFT JOIN categories c ON c.id = s.category_id";
+     s.same_category, s.enabled, s.weight_category, s.weight_proximity, s.weight_text \
+     FROM dedup_settings s LEFT JOIN categories c ON c.id = s.category_id";
 
 pub async fn dedup_settings(conn: &mut Conn) -> StorageResult<Vec<DedupRow>> {
     Ok(sqlx::query_as(dynamic(format!(
@@ -649,8 +656,8 @@ pub async fn dedup_setting(conn: &mut Conn, id: i64) -> StorageResult<DedupRow> 
 
 pub async fn insert_dedup_setting(conn: &mut Conn, d: &DedupWrite, now: i64) -> StorageResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO dedup_settings (category_id, high_threshold, low_threshold, radius_m, window_hours, same_category, enabled, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        "INSERT INTO dedup_settings (category_id, high_threshold, low_threshold, radius_m, window_hours, same_category, enabled, created_at, updated_at, \
+         weight_category, weight_proximity, weight_text) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9, $10, $11) RETURNING id",
     )
     .bind(d.category_id)
     .bind(d.high_threshold)
@@ -660,6 +667,9 @@ pub async fn insert_dedup_setting(conn: &mut Conn, d: &DedupWrite, now: i64) -> 
     .bind(i64::from(d.same_category))
     .bind(i64::from(d.enabled))
     .bind(now)
+    .bind(d.weight_category)
+    .bind(d.weight_proximity)
+    .bind(d.weight_text)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -668,7 +678,7 @@ pub async fn insert_dedup_setting(conn: &mut Conn, d: &DedupWrite, now: i64) -> 
 pub async fn update_dedup_setting(conn: &mut Conn, id: i64, d: &DedupWrite, now: i64) -> StorageResult<()> {
     let r = sqlx::query(
         "UPDATE dedup_settings SET high_threshold = $1, low_threshold = $2, radius_m = $3, window_hours = $4, same_category = $5, \
-         enabled = $6, updated_at = $7 WHERE id = $8",
+         enabled = $6, updated_at = $7, weight_category = $9, weight_proximity = $10, weight_text = $11 WHERE id = $8",
     )
     .bind(d.high_threshold)
     .bind(d.low_threshold)
@@ -678,6 +688,9 @@ pub async fn update_dedup_setting(conn: &mut Conn, id: i64, d: &DedupWrite, now:
     .bind(i64::from(d.enabled))
     .bind(now)
     .bind(id)
+    .bind(d.weight_category)
+    .bind(d.weight_proximity)
+    .bind(d.weight_text)
     .execute(&mut *conn)
     .await?;
     affected(r.rows_affected())
