@@ -3,6 +3,7 @@
 # the system packages): installs what it needs, starts PostgreSQL, then runs
 #   formatting and lint checks, front-end type check, unit tests and build,
 #   the Rust suite against SQLite and again against PostgreSQL,
+#   black-box tests of the intake API written from docs/intake-standard.md (incl. kill -9),
 #   browser tests in headless Chromium against the real server with demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "wenquanyi\|wqy" || need+=(fonts-wqy-zenhei)
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+command -v python3 >/dev/null 2>&1 || need+=(python3)
 if [ ${#need[@]} -gt 0 ]; then
   step "installing ${need[*]}"
   $SUDO apt-get update -qq
@@ -62,6 +64,10 @@ step "rust tests on SQLite"
 env -u XIEZHI_TEST_DATABASE_URL bash -c "$(declare -f run_rust_tests); run_rust_tests"
 step "rust tests on PostgreSQL"
 XIEZHI_TEST_DATABASE_URL="$XIEZHI_PG_URL" run_rust_tests
+
+# ---- black-box intake tests --------------------------------------------------------------------
+step "intake API against docs/intake-standard.md (real HTTP, kill -9 durability)"
+XIEZHI_BIN="$ROOT/target/debug/xiezhi" python3 tests/blackbox/intake_test.py
 
 # ---- browser tests ----------------------------------------------------------------------------------
 step "browser tests (headless Chromium)"

@@ -105,7 +105,7 @@ impl ApiError {
             Validation(errs) => {
                 let mut fields = serde_json::Map::new();
                 for e in errs {
-                    fields.entry(e.field.to_owned()).or_insert_with(|| serde_json::Value::String(e.message.clone()));
+                    fields.entry(e.field.to_string()).or_insert_with(|| serde_json::Value::String(e.message.clone()));
                 }
                 let list: Vec<serde_json::Value> =
                     errs.iter().map(|e| serde_json::json!({ "field": e.field, "message": e.message })).collect();

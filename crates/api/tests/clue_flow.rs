@@ -464,13 +464,16 @@ async fn status_changes_are_called_back_to_the_source_signed_and_in_order() {
     // Per-key ordering: the second event goes out on the next pass.
     while xiezhi_api::clue::callback::drain(&f.app.state, &client).await.unwrap() > 0 {}
     let got = got.lock().unwrap().clone();
-    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got.len(), 3, "{got:?}");
     assert!(got.iter().all(|(_, ok)| *ok), "every callback is signed with the source's secret");
-    assert_eq!(got[0].0["action"], "submit");
-    assert_eq!(got[1].0["action"], "forward");
-    assert_eq!(got[1].0["stage"], "verify");
-    assert_eq!(got[1].0["source_clue_id"], "LD-20");
-    assert_eq!(f.app.count("outbox").await, 2);
+    assert_eq!(got[0].0["action"], "create");
+    assert_eq!(got[0].0["stage"], "handle", "registered, graded and dispatched");
+    assert_eq!(got[1].0["action"], "submit");
+    assert_eq!(got[1].0["comment"], "已处理");
+    assert_eq!(got[2].0["action"], "forward");
+    assert_eq!(got[2].0["stage"], "verify");
+    assert_eq!(got[2].0["source_clue_id"], "LD-20");
+    assert_eq!(f.app.count("outbox").await, 3);
 }
 
 #[tokio::test]

@@ -17,12 +17,18 @@ pub use ids::*;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{field}: {message}")]
 pub struct FieldError {
-    pub field: &'static str,
+    /// Field name or path (`location.longitude`); owned only when it names user input.
+    pub field: std::borrow::Cow<'static, str>,
     pub message: String,
 }
 
 impl FieldError {
     pub fn new(field: &'static str, message: impl Into<String>) -> Self {
-        Self { field, message: message.into() }
+        Self { field: std::borrow::Cow::Borrowed(field), message: message.into() }
+    }
+
+    /// A field named at run time (e.g. an unknown field of a request).
+    pub fn named(field: String, message: impl Into<String>) -> Self {
+        Self { field: std::borrow::Cow::Owned(field), message: message.into() }
     }
 }

@@ -879,16 +879,19 @@ async fn create_case(
         ApiError::Validation(
             errs.into_iter()
                 .map(|mut e| {
-                    e.field = match e.field {
-                        "location" | "location.longitude" => "longitude",
-                        "location.latitude" => "latitude",
-                        "reporter.phone" => "reporter_phone",
-                        "reporter.name" => "reporter_name",
-                        "subject.credit_code" => "subject_credit_code",
-                        "subject.type" => "subject_type",
-                        "subject.name" => "subject_name",
-                        f => f,
+                    let renamed = match e.field.as_ref() {
+                        "location" | "location.longitude" => Some("longitude"),
+                        "location.latitude" => Some("latitude"),
+                        "reporter.phone" => Some("reporter_phone"),
+                        "reporter.name" => Some("reporter_name"),
+                        "subject.credit_code" => Some("subject_credit_code"),
+                        "subject.type" => Some("subject_type"),
+                        "subject.name" => Some("subject_name"),
+                        _ => None,
                     };
+                    if let Some(f) = renamed {
+                        e.field = f.into();
+                    }
                     e
                 })
                 .collect(),

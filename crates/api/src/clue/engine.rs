@@ -374,6 +374,24 @@ pub fn validate(source: &SourceRow, raw: &Value, now: i64) -> Result<IntakeClue,
     spec::parse(&spec::apply_field_mapping(raw.clone(), &mapping), now)
 }
 
+/// When a clue is refused for other reasons, also name an unknown category (so that the source
+/// sees every problem at once; a valid clue's category is checked by the intake itself).
+pub async fn add_category_error(conn: &mut Conn, source: &SourceRow, raw: &Value, errs: &mut Vec<FieldError>) {
+    if errs.iter().any(|e| e.field == "category_code") {
+        return;
+    }
+    let mapping: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&source.field_mapping).unwrap_or_default();
+    let key = mapping.get("category_code").map(String::as_str).unwrap_or("category_code");
+    let Some(code) = raw.get(key).and_then(Value::as_str) else { return };
+    let cat_map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&source.category_mapping).unwrap_or_default();
+    let code = cat_map.get(code.trim()).map(String::as_str).unwrap_or(code.trim());
+    if !matches!(config::category_by_code(conn, code).await, Ok(Some(c)) if c.parent_id.is_some() && c.enabled == 1) {
+        errs.push(FieldError::new("category_code", format!("未知或已停用的小类编码：{code}")));
+    }
+}
+
 /// Take one clue in, inside the caller's transaction: idempotency, classification, region, dedup,
 /// numbering, grading, workflow start, audit. The caller commits (durably) before answering.
 pub async fn intake(
@@ -674,6 +692,9 @@ pub async fn intake(
         let start = def.start.clone();
         enter(rt, tx, &state, &def, &start, None, inc.registered_at).await?;
         let state = store::case_state(tx, case_id).await?;
+        if source.callback_url.is_some() {
+            enqueue_callbacks(tx, case_id, "create", "登记", &grade.summary, inc.registered_at).await?;
+        }
         IntakeResult {
             clue_id,
             source_clue_id: clue.source_clue_id.clone(),
@@ -1144,14 +1165,14 @@ pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput,
             from_activity: Some(task.activity.clone()),
             to_activity: Some(t.to.clone()),
             to_name: def.activity(&t.to).map(|a| a.name.clone()),
-            comment,
+            comment: comment.clone(),
             data: data.to_string(),
         },
     )
     .await?;
     let case = store::case_state(tx, case_id).await?;
     enter(rt, tx, &case, &def, &t.to, resume, now).await?;
-    enqueue_callbacks(tx, case_id, &t.action, &t.label, now).await?;
+    enqueue_callbacks(tx, case_id, &t.action, &t.label, &comment, now).await?;
     Ok(t.label)
 }
 
@@ -1207,7 +1228,8 @@ pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: b
             .await?;
         }
         store::decide_review(tx, review_id, "merged", by, now).await?;
-        enqueue_callbacks(tx, r.case_id, "merge", "合并重复线索", now).await?;
+        enqueue_callbacks(tx, r.case_id, "merge", "合并重复线索", &format!("与案件 {} 重复，已合并", r.candidate_no), now)
+            .await?;
     } else {
         store::decide_review(tx, review_id, "separate", by, now).await?;
         let mut result: IntakeResult = serde_json::from_str(&store::clue(tx, r.clue_id).await?.result).map_err(ApiError::internal)?;
@@ -1242,7 +1264,14 @@ pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: b
 
 /// Outbox messages for the status callbacks of every source with a callback URL that pushed a
 /// clue into the case (delivered by the callback relay, in order per case and source).
-pub async fn enqueue_callbacks(tx: &mut Conn, case_id: i64, action: &str, action_name: &str, now: i64) -> ApiResult<()> {
+pub async fn enqueue_callbacks(
+    tx: &mut Conn,
+    case_id: i64,
+    action: &str,
+    action_name: &str,
+    comment: &str,
+    now: i64,
+) -> ApiResult<()> {
     let targets = store::callback_targets(tx, case_id).await?;
     if targets.is_empty() {
         return Ok(());
@@ -1260,6 +1289,7 @@ pub async fn enqueue_callbacks(tx: &mut Conn, case_id: i64, action: &str, action
             "stage_name": c.activity_name,
             "action": action,
             "action_name": action_name,
+            "comment": comment,
             "at": spec::format_time(now),
         });
         let key = format!("case:{case_id}:source:{source_id}");

@@ -239,7 +239,14 @@ async fn push_clue(
     json_content(&headers)?;
     let now = now_ms();
     let raw = parse_json(&body)?;
-    let clue = engine::validate(&signed.source, &raw, now).map_err(ApiError::Validation)?;
+    let clue = match engine::validate(&signed.source, &raw, now) {
+        Ok(c) => c,
+        Err(mut errs) => {
+            let mut conn = s.db.conn().await?;
+            engine::add_category_error(&mut conn, &signed.source, &raw, &mut errs).await;
+            return Err(ApiError::Validation(errs));
+        }
+    };
     // Work outside the write transaction first; the writer commits concurrent pushes together.
     let fingerprint = Some(engine::fingerprint(&s.clue, &clue));
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, fingerprint, now };
@@ -284,7 +291,7 @@ fn item_error(errs: Vec<FieldError>) -> ItemError {
     ItemError {
         code: "validation_failed".into(),
         message: format!("输入有误：{first}"),
-        fields: errs.into_iter().map(|e| FieldMessage { field: e.field.to_owned(), message: e.message }).collect(),
+        fields: errs.into_iter().map(|e| FieldMessage { field: e.field.into_owned(), message: e.message }).collect(),
     }
 }
 
@@ -327,7 +334,10 @@ async fn push_batch(
     for (index, item) in items.iter().enumerate() {
         let id = item.get("source_clue_id").and_then(Value::as_str).map(str::to_owned);
         let outcome = match engine::validate(&signed.source, item, now) {
-            Err(errs) => Err(item_error(errs)),
+            Err(mut errs) => {
+                engine::add_category_error(&mut tx, &signed.source, item, &mut errs).await;
+                Err(item_error(errs))
+            }
             Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => Err(item_error(vec![FieldError::new(
                 "source_clue_id",
                 "同一批次中 source_clue_id 重复",

@@ -234,8 +234,8 @@ fn object<'a>(
     match o.get(key) {
         None | Some(Value::Null) => None,
         Some(Value::Object(m)) => {
-            if let Some(k) = m.keys().find(|k| !allowed.contains(&k.as_str())) {
-                e.push(field, format!("不支持的字段 {k}"));
+            for k in m.keys().filter(|k| !allowed.contains(&k.as_str())) {
+                e.0.push(FieldError::named(format!("{field}.{k}"), format!("不支持的字段 {k}")));
             }
             Some(m)
         }
@@ -252,8 +252,8 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
     let Value::Object(o) = v else {
         return Err(vec![FieldError::new("body", "线索须为 JSON 对象")]);
     };
-    if let Some(k) = o.keys().find(|k| !TOP_LEVEL.contains(&k.as_str())) {
-        e.push("body", format!("不支持的字段 {k}"));
+    for k in o.keys().filter(|k| !TOP_LEVEL.contains(&k.as_str())) {
+        e.0.push(FieldError::named(k.clone(), format!("不支持的字段 {k}")));
     }
     let id = text(&mut e, o, "source_clue_id", "source_clue_id", 1, 64);
     if id.is_none() && !e.0.iter().any(|x| x.field == "source_clue_id") {
@@ -273,7 +273,7 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
         }
     };
     let reported_at = time_field(&mut e, "reported_at", "reported_at");
-    if !o.contains_key("reported_at") {
+    if o.get("reported_at").is_none_or(Value::is_null) {
         e.push("reported_at", "不能为空");
     }
     if reported_at.is_some_and(|t| t > now_ms + FUTURE_MS) {
@@ -286,13 +286,13 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
         e.push("occurred_at", "发生时间不能晚于上报时间");
     }
     let description = text(&mut e, o, "description", "description", 5, 2000);
-    if !o.contains_key("description") {
+    if o.get("description").is_none_or(Value::is_null) {
         e.push("description", "不能为空");
     }
     let address = text(&mut e, o, "address", "address", 1, 200);
     let title = text(&mut e, o, "title", "title", 1, 100);
     let category = text(&mut e, o, "category_code", "category_code", 1, 40);
-    if !o.contains_key("category_code") {
+    if o.get("category_code").is_none_or(Value::is_null) {
         e.push("category_code", "不能为空");
     }
     let case_type = text(&mut e, o, "case_type_code", "case_type_code", 1, 40);
@@ -352,7 +352,7 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
             None
         }
     };
-    if address.is_none() && point.is_none() && region_code.is_none() && !e.0.iter().any(|x| x.field != "body") {
+    if address.is_none() && point.is_none() && region_code.is_none() && e.0.is_empty() {
         e.push("address", "地址、坐标、行政区划代码至少填写一项");
     }
 
@@ -446,7 +446,7 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
     let (Some(source_clue_id), Some(reported_at), Some(description), Some(category_code)) =
         (id, reported_at, description, category)
     else {
-        return Err(vec![FieldError::new("body", "缺少必填字段")]);
+        return Err(vec![FieldError::new("source_clue_id", "缺少必填字段")]);
     };
     let title = title.unwrap_or_else(|| description.chars().take(30).collect());
     Ok(IntakeClue {
@@ -528,9 +528,9 @@ mod tests {
             "unknown": 1
         });
         let errs = parse(&bad, NOW).err().unwrap_or_default();
-        let fields: Vec<&str> = errs.iter().map(|e| e.field).collect();
+        let fields: Vec<&str> = errs.iter().map(|e| e.field.as_ref()).collect();
         for f in [
-            "body",
+            "unknown",
             "source_clue_id",
             "reported_at",
             "description",
