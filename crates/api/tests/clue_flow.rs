@@ -26,7 +26,8 @@ struct Flow {
 
 async fn setup() -> Flow {
     let app = TestApp::new().await;
-    let case_perms = ["clue:case:view", "clue:case:handle", "clue:case:dispatch", "clue:case:create", "clue:case:export"];
+    let case_perms =
+        ["clue:case:view", "clue:case:handle", "clue:case:dispatch", "clue:case:create", "clue:case:export"];
     let mut dispatcher_perms = vec!["clue:config:view", "clue:config:edit", "clue:source:view", "platform:org:view"];
     dispatcher_perms.extend(case_perms);
     app.add_role("case_dispatcher", "调度", "all", &dispatcher_perms).await;
@@ -82,7 +83,15 @@ fn nonce() -> String {
     hex::encode(rand::random::<[u8; 12]>())
 }
 
-async fn signed(app: &TestApp, method: &str, path: &str, body: &[u8], ts: i64, nonce: &str, secret: &str) -> (StatusCode, Value) {
+async fn signed(
+    app: &TestApp,
+    method: &str,
+    path: &str,
+    body: &[u8],
+    ts: i64,
+    nonce: &str,
+    secret: &str,
+) -> (StatusCode, Value) {
     let ts = ts.to_string();
     let sig = signature::sign(secret, &signature::canonical(method, path, &ts, nonce, body));
     let mut b = Request::builder()
@@ -143,7 +152,9 @@ async fn inbox_has(f: &Flow, s: &Session, case_no: &str) -> bool {
 #[tokio::test]
 async fn a_pushed_clue_is_numbered_placed_graded_routed_and_closed() {
     let f = setup().await;
-    let (st, r) = push(&f.app, &clue("LD-1", "中山街菜场门口流动摊贩占道经营，三轮车堵住人行道", "ZDJY", 119.9276, 28.4515)).await;
+    let (st, r) =
+        push(&f.app, &clue("LD-1", "中山街菜场门口流动摊贩占道经营，三轮车堵住人行道", "ZDJY", 119.9276, 28.4515))
+            .await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
     let case_no = r["case_no"].as_str().unwrap().to_owned();
     assert_eq!(r["dedup"], "new");
@@ -162,7 +173,10 @@ async fn a_pushed_clue_is_numbered_placed_graded_routed_and_closed() {
     // The unit handles it; 反馈 goes to the dispatcher, 核查 to the township office, then 结案.
     let d = case_of(&f, &f.handler, &case_no).await;
     assert!(actions(&d).contains(&"submit".to_owned()), "{:?}", actions(&d));
-    let (st, e) = f.app.post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "submit"})).await;
+    let (st, e) = f
+        .app
+        .post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "submit"}))
+        .await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let d = act(&f, &f.handler, &d, json!({"action": "submit", "comment": "已劝离摊贩，现场恢复通行"})).await;
     assert_eq!(d["case"]["activity"], "report");
@@ -177,7 +191,8 @@ async fn a_pushed_clue_is_numbered_placed_graded_routed_and_closed() {
     let d = act(&f, &f.dispatcher, &d, json!({"action": "close"})).await;
     assert_eq!(d["case"]["status"], "closed");
     let names: Vec<&str> = d["events"].as_array().unwrap().iter().map(|e| e["action_name"].as_str().unwrap()).collect();
-    for n in ["登记", "分级", "受理（自动）", "派遣（自动）", "提交处置结果", "转核查", "核查通过", "结案"] {
+    for n in ["登记", "分级", "受理（自动）", "派遣（自动）", "提交处置结果", "转核查", "核查通过", "结案"]
+    {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
     // The source sees the outcome.
@@ -195,7 +210,8 @@ async fn a_pushed_clue_is_numbered_placed_graded_routed_and_closed() {
 async fn returns_extensions_and_filing_review_follow_the_workflow() {
     let f = setup().await;
     // An enforcement clue waits for filing review (立案审理) by the dispatcher.
-    let (st, r) = push(&f.app, &clue("LD-2", "紫金街道某小区楼顶违法搭建彩钢棚，约二十平方米", "Z0101", 119.9276, 28.4515)).await;
+    let (st, r) =
+        push(&f.app, &clue("LD-2", "紫金街道某小区楼顶违法搭建彩钢棚，约二十平方米", "Z0101", 119.9276, 28.4515)).await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
     let case_no = r["case_no"].as_str().unwrap().to_owned();
     let d = case_of(&f, &f.dispatcher, &case_no).await;
@@ -210,7 +226,10 @@ async fn returns_extensions_and_filing_review_follow_the_workflow() {
     assert_eq!(d["case"]["returned_count"], 1);
     assert_eq!(d["case"]["grading"], "pending");
     let d = case_of(&f, &f.dispatcher, &case_no).await;
-    let (st, e) = f.app.post(&f.dispatcher, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "dispatch"})).await;
+    let (st, e) = f
+        .app
+        .post(&f.dispatcher, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "dispatch"}))
+        .await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let unit = f.app.dept_id("莲都区综合行政执法局").await;
     let d = act(&f, &f.dispatcher, &d, json!({"action": "dispatch", "department_id": unit})).await;
@@ -219,7 +238,8 @@ async fn returns_extensions_and_filing_review_follow_the_workflow() {
     let due = d["case"]["due_at"].as_i64().unwrap();
     // Extension: asked by the unit, approved by the dispatcher; the deadline moves by 16 working hours.
     let d = case_of(&f, &f.handler, &case_no).await;
-    let d = act(&f, &f.handler, &d, json!({"action": "request_extension", "comment": "需当事人自行拆除", "hours": 16})).await;
+    let d = act(&f, &f.handler, &d, json!({"action": "request_extension", "comment": "需当事人自行拆除", "hours": 16}))
+        .await;
     assert_eq!(d["case"]["activity"], "extension");
     let d = case_of(&f, &f.dispatcher, &case_no).await;
     let d = act(&f, &f.dispatcher, &d, json!({"action": "approve"})).await;
@@ -228,9 +248,19 @@ async fn returns_extensions_and_filing_review_follow_the_workflow() {
     let new_due = d["case"]["due_at"].as_i64().unwrap();
     assert!(new_due >= due + 2 * 86_400_000 - 1, "16 working hours are at least two more days: {due} → {new_due}");
     // Someone outside the unit cannot act on the unit's task; an action of another step is refused.
-    let (st, e) = f.app.post(&f.township, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "submit", "comment": "x"})).await;
+    let (st, e) = f
+        .app
+        .post(
+            &f.township,
+            &format!("/api/clue/cases/{}/actions", d["case"]["id"]),
+            json!({"action": "submit", "comment": "x"}),
+        )
+        .await;
     assert!(st == StatusCode::FORBIDDEN || st == StatusCode::NOT_FOUND, "{st} {e}");
-    let (st, e) = f.app.post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "approve"})).await;
+    let (st, e) = f
+        .app
+        .post(&f.handler, &format!("/api/clue/cases/{}/actions", d["case"]["id"]), json!({"action": "approve"}))
+        .await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 }
 
@@ -248,7 +278,8 @@ async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_versi
         "category_id": rule["category_id"], "region_code": rule["region_code"], "department_id": rule["department_id"],
         "tier": rule["tier"], "time_limit_hours": 24, "note": "", "enabled": true
     });
-    let (st, body) = f.app.put(&f.dispatcher, &format!("/api/clue/responsibilities/{}", rule["id"]), input.clone()).await;
+    let (st, body) =
+        f.app.put(&f.dispatcher, &format!("/api/clue/responsibilities/{}", rule["id"]), input.clone()).await;
     assert_eq!(st, StatusCode::OK, "{body}");
     // … and publishes a workflow version without automatic dispatch.
     let (_, wfs) = f.app.get(&f.dispatcher, "/api/clue/workflows").await;
@@ -294,8 +325,14 @@ async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_versi
 #[tokio::test]
 async fn duplicates_are_merged_or_queued_for_review() {
     let f = setup().await;
-    let (_, a) = push(&f.app, &clue("LD-5", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9226, 28.4535)).await;
-    let (st, b) = push(&f.app, &clue("LD-6", "中山街丽阳街路口水果三轮车占道经营，人行道走不了", "E0502", 119.92262, 28.45352)).await;
+    let (_, a) = push(
+        &f.app,
+        &clue("LD-5", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9226, 28.4535),
+    )
+    .await;
+    let (st, b) =
+        push(&f.app, &clue("LD-6", "中山街丽阳街路口水果三轮车占道经营，人行道走不了", "E0502", 119.92262, 28.45352))
+            .await;
     assert_eq!(st, StatusCode::CREATED, "{b}");
     assert_eq!(b["dedup"], "merged", "{b}");
     assert_eq!(b["case_no"], a["case_no"]);
@@ -305,20 +342,31 @@ async fn duplicates_are_merged_or_queued_for_review() {
     let (_, c) = push(&f.app, &clue("LD-7", "丽阳街口有人摆摊卖东西", "E0503", 119.9240, 28.4545)).await;
     if c["dedup"] == "suspected" {
         let (_, reviews) = f.app.get(&f.dispatcher, "/api/clue/reviews").await;
-        let review = reviews["items"].as_array().unwrap().iter().find(|r| r["case_no"] == c["case_no"]).unwrap().clone();
-        let (st, _) = f.app.post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": true})).await;
+        let review =
+            reviews["items"].as_array().unwrap().iter().find(|r| r["case_no"] == c["case_no"]).unwrap().clone();
+        let (st, _) = f
+            .app
+            .post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": true}))
+            .await;
         assert_eq!(st, StatusCode::NO_CONTENT);
         let merged = case_of(&f, &f.dispatcher, c["case_no"].as_str().unwrap()).await;
         assert_eq!(merged["case"]["status"], "merged");
         let d = case_of(&f, &f.dispatcher, a["case_no"].as_str().unwrap()).await;
         assert_eq!(d["case"]["clue_count"], 3);
-        let (st, e) = f.app.post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": false})).await;
+        let (st, e) = f
+            .app
+            .post(&f.dispatcher, &format!("/api/clue/reviews/{}/decision", review["id"]), json!({"merge": false}))
+            .await;
         assert_error(st, &e, StatusCode::CONFLICT, "already_decided");
     } else {
         assert_eq!(c["dedup"], "new", "{c}");
     }
     // The same problem far away is a new case.
-    let (_, far) = push(&f.app, &clue("LD-8", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9500, 28.4700)).await;
+    let (_, far) = push(
+        &f.app,
+        &clue("LD-8", "丽阳街与中山街交叉口有流动摊贩占道经营，卖水果的三轮车堵住人行道", "E0502", 119.9500, 28.4700),
+    )
+    .await;
     assert_eq!(far["dedup"], "new");
 }
 
@@ -335,7 +383,8 @@ async fn intake_refuses_bad_requests_and_writes_nothing() {
     let bad = json!({"source_clue_id": "LD-10", "reported_at": "昨天", "description": "短", "category_code": "E0502"});
     let (st, e) = push(&f.app, &bad).await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    let fields: Vec<&str> = e["details"]["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
+    let fields: Vec<&str> =
+        e["details"]["errors"].as_array().unwrap().iter().map(|x| x["field"].as_str().unwrap()).collect();
     assert!(fields.contains(&"reported_at") && fields.contains(&"description"), "{fields:?}");
     let (st, e) = push(&f.app, &clue("LD-11", "北京天安门广场占道经营", "E0502", 116.39, 39.90)).await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
@@ -351,9 +400,11 @@ async fn intake_refuses_bad_requests_and_writes_nothing() {
     let (st, e) = signed(&f.app, "POST", path, ok.as_bytes(), ts, &n, SECRET).await;
     assert_error(st, &e, StatusCode::UNAUTHORIZED, "nonce_replayed");
     // Oversized batch.
-    let many: Vec<Value> = (0..501).map(|i| clue(&format!("B-{i}"), "中山街占道经营有摊贩", "E0502", 119.92, 28.45)).collect();
+    let many: Vec<Value> =
+        (0..501).map(|i| clue(&format!("B-{i}"), "中山街占道经营有摊贩", "E0502", 119.92, 28.45)).collect();
     let batch = json!({ "clues": many }).to_string();
-    let (st, e) = signed(&f.app, "POST", "/api/intake/v1/clues/batch", batch.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    let (st, e) =
+        signed(&f.app, "POST", "/api/intake/v1/clues/batch", batch.as_bytes(), now_ms(), &nonce(), SECRET).await;
     assert_error(st, &e, StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large");
     assert_eq!((f.app.count("clues").await, f.app.count("cases").await), after_one);
     assert_eq!(after_one, (before.0 + 1, before.1 + 1));
@@ -370,7 +421,8 @@ async fn intake_refuses_bad_requests_and_writes_nothing() {
         clue("B-1", "重复编号", "E0502", 119.935, 28.455)
     ]})
     .to_string();
-    let (st, r) = signed(&f.app, "POST", "/api/intake/v1/clues/batch", mix.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    let (st, r) =
+        signed(&f.app, "POST", "/api/intake/v1/clues/batch", mix.as_bytes(), now_ms(), &nonce(), SECRET).await;
     assert_eq!(st, StatusCode::OK, "{r}");
     assert_eq!((r["accepted"].as_i64(), r["rejected"].as_i64()), (Some(1), Some(2)), "{r}");
     assert_eq!(r["results"][1]["error"]["code"], "validation_failed");
@@ -404,16 +456,12 @@ async fn staff_enter_clues_by_hand_and_export_the_list() {
         .await;
     assert_eq!(st, StatusCode::CREATED, "{r}");
     assert!(r["region_code"].as_str().unwrap().starts_with("331102001"), "placed by the address: {r}");
-    let (st, e) = f.app.post(&f.dispatcher, "/api/clue/cases", json!({"description": "短", "category_code": "E0502"})).await;
+    let (st, e) =
+        f.app.post(&f.dispatcher, "/api/clue/cases", json!({"description": "短", "category_code": "E0502"})).await;
     assert_error(st, &e, StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     let (st, _) = f.app.get(&f.handler, "/api/clue/cases/export").await;
     assert_eq!(st, StatusCode::FORBIDDEN);
-    let res = f
-        .app
-        .router
-        .clone()
-        .oneshot_get("/api/clue/cases/export?status=active", &f.dispatcher)
-        .await;
+    let res = f.app.router.clone().oneshot_get("/api/clue/cases/export?status=active", &f.dispatcher).await;
     assert_eq!(res, StatusCode::OK);
 }
 
@@ -441,8 +489,17 @@ async fn status_changes_are_called_back_to_the_source_signed_and_in_order() {
             let sink = sink.clone();
             async move {
                 let h = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-                let ok = signature::verify(SECRET, "POST", "/hook", &h("x-timestamp"), &h("x-nonce"), &body, &h("x-signature"), now_ms())
-                    .is_ok()
+                let ok = signature::verify(
+                    SECRET,
+                    "POST",
+                    "/hook",
+                    &h("x-timestamp"),
+                    &h("x-nonce"),
+                    &body,
+                    &h("x-signature"),
+                    now_ms(),
+                )
+                .is_ok()
                     && h("x-app-key") == APP_KEY;
                 sink.lock().unwrap().push((serde_json::from_slice(&body).unwrap_or(Value::Null), ok));
                 StatusCode::OK
@@ -486,7 +543,8 @@ async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
         tasks.push(tokio::spawn(async move {
             // Every fifth clue has an unknown category; the others are spread over the district.
             let cat = if i % 5 == 0 { "X0000" } else { "E0502" };
-            let c = clue(&format!("C-{i}"), &format!("第{i}号路口有人占道经营摆摊"), cat, 119.90 + i as f64 * 0.002, 28.44);
+            let c =
+                clue(&format!("C-{i}"), &format!("第{i}号路口有人占道经营摆摊"), cat, 119.90 + i as f64 * 0.002, 28.44);
             (i, push(&app, &c).await)
         }));
     }

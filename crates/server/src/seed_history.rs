@@ -48,7 +48,8 @@ const SUBMIT: &[&str] = &[
     "已劝离并宣传教育，现场秩序恢复",
 ];
 const RETURN: &[&str] = &["该问题不属于本单位职责范围，请重新派遣", "经现场核实，位置不在本单位辖区"];
-const EXTEND: &[&str] = &["需协调相关部门联合处置，申请延期", "需当事人自行拆除，给予整改期限", "需采购配件后维修，申请延期"];
+const EXTEND: &[&str] =
+    &["需协调相关部门联合处置，申请延期", "需当事人自行拆除，给予整改期限", "需采购配件后维修，申请延期"];
 const REWORK: &[&str] = &["现场复核仍存在问题，请继续处置", "整改不彻底，请返工"];
 const VOID: &[&str] = &["经核实信息不实，作废处理", "重复上报，作废处理"];
 const SUSPEND: &[&str] = &["涉及历史遗留问题，已纳入专项整治计划，申请挂账"];
@@ -114,7 +115,8 @@ pub async fn run(state: &AppState, count: usize, now: i64) -> Result<Stats, AppE
         for &i in chunk {
             let c = &demo[i];
             let registered = (c.reported_at_ms + rng.random_range(60_000..600_000)).min(now - 60_000);
-            let Some(case_id) = take_in(state, &mut tx, &sources, c, c.reported_at_ms, registered, &mut stats).await? else {
+            let Some(case_id) = take_in(state, &mut tx, &sources, c, c.reported_at_ms, registered, &mut stats).await?
+            else {
                 done += 1;
                 continue;
             };
@@ -179,7 +181,8 @@ async fn take_in(
         }
     };
     let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
-    let inc = Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
+    let inc =
+        Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
     let result = match engine::intake(&state.clue, &state.cipher, tx, &inc, clue).await {
         Ok(r) => r,
         Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),
@@ -226,7 +229,9 @@ fn payload(c: &DemoClue, reported: i64, source: &SourceRow) -> Value {
     if let Value::Object(o) = &mut v {
         for (ours, theirs) in mapping {
             let value = match ours.as_str() {
-                "reporter_phone" => o.get_mut("reporter").and_then(|r| r.as_object_mut()).and_then(|r| r.remove("phone")),
+                "reporter_phone" => {
+                    o.get_mut("reporter").and_then(|r| r.as_object_mut()).and_then(|r| r.remove("phone"))
+                }
                 _ => o.remove(&ours),
             };
             if let Some(x) = value {
@@ -278,16 +283,27 @@ async fn live(
         let Some(activity) = c.activity.clone() else { return Ok(true) };
         let due = c.due_at;
         let (delay, input, actor) = match activity.as_str() {
-            "receive" => (rng.random_range(10 * 60_000..2 * HOUR), ActionInput { action: "accept".into(), ..Default::default() }, dispatcher),
+            "receive" => (
+                rng.random_range(10 * 60_000..2 * HOUR),
+                ActionInput { action: "accept".into(), ..Default::default() },
+                dispatcher,
+            ),
             "file" => {
                 if rng.random_bool(0.05) {
                     (HOUR, act("void", pick(rng, VOID)), dispatcher)
                 } else {
-                    (rng.random_range(HOUR..8 * HOUR), ActionInput { action: "file".into(), ..Default::default() }, dispatcher)
+                    (
+                        rng.random_range(HOUR..8 * HOUR),
+                        ActionInput { action: "file".into(), ..Default::default() },
+                        dispatcher,
+                    )
                 }
             }
             "dispatch" => {
-                let unit = c.department_id.or_else(|| bureaus.get(&c.county_code).copied()).or_else(|| bureaus.get("331102").copied());
+                let unit = c
+                    .department_id
+                    .or_else(|| bureaus.get(&c.county_code).copied())
+                    .or_else(|| bureaus.get("331102").copied());
                 let mut a = ActionInput { action: "dispatch".into(), ..Default::default() };
                 a.department_id = unit;
                 (rng.random_range(20 * 60_000..3 * HOUR), a, dispatcher)
@@ -313,27 +329,47 @@ async fn live(
             }
             "extension" => {
                 if rng.random_bool(0.85) {
-                    (rng.random_range(HOUR..4 * HOUR), ActionInput { action: "approve".into(), ..Default::default() }, dispatcher)
+                    (
+                        rng.random_range(HOUR..4 * HOUR),
+                        ActionInput { action: "approve".into(), ..Default::default() },
+                        dispatcher,
+                    )
                 } else {
                     (rng.random_range(HOUR..4 * HOUR), act("reject", "理由不充分，请按原时限办理"), dispatcher)
                 }
             }
-            "suspended" => (rng.random_range(5 * DAY..40 * DAY), ActionInput { action: "resume".into(), ..Default::default() }, dispatcher),
+            "suspended" => (
+                rng.random_range(5 * DAY..40 * DAY),
+                ActionInput { action: "resume".into(), ..Default::default() },
+                dispatcher,
+            ),
             "report" => {
                 if rng.random_bool(0.04) {
                     (HOUR, act("rework", pick(rng, REWORK)), dispatcher)
                 } else {
-                    (rng.random_range(20 * 60_000..3 * HOUR), ActionInput { action: "forward".into(), ..Default::default() }, dispatcher)
+                    (
+                        rng.random_range(20 * 60_000..3 * HOUR),
+                        ActionInput { action: "forward".into(), ..Default::default() },
+                        dispatcher,
+                    )
                 }
             }
             "verify" => {
                 if rng.random_bool(0.06) {
                     (rng.random_range(2 * HOUR..DAY), act("fail", pick(rng, REWORK)), &township_actor)
                 } else {
-                    (rng.random_range(2 * HOUR..DAY), ActionInput { action: "pass".into(), ..Default::default() }, &township_actor)
+                    (
+                        rng.random_range(2 * HOUR..DAY),
+                        ActionInput { action: "pass".into(), ..Default::default() },
+                        &township_actor,
+                    )
                 }
             }
-            "close" => (rng.random_range(20 * 60_000..4 * HOUR), ActionInput { action: "close".into(), ..Default::default() }, dispatcher),
+            "close" => (
+                rng.random_range(20 * 60_000..4 * HOUR),
+                ActionInput { action: "close".into(), ..Default::default() },
+                dispatcher,
+            ),
             _ => return Ok(false),
         };
         t += delay.max(60_000);

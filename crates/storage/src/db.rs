@@ -154,15 +154,6 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_password() {
-        assert_eq!(super::redact("postgres://x:secret@h:5432/db"), "postgres://x:***@h:5432/db");
-        assert_eq!(super::redact("sqlite:///a/b.db"), "sqlite:///a/b.db");
-    }
-}
-
 /// Savepoints inside an open transaction (same SQL on both backends): one item of a group commit
 /// can be undone without losing the others.
 pub async fn savepoint(conn: &mut Conn) -> StorageResult<()> {
@@ -179,4 +170,13 @@ pub async fn rollback_to_savepoint(conn: &mut Conn) -> StorageResult<()> {
 pub async fn release_savepoint(conn: &mut Conn) -> StorageResult<()> {
     sqlx::query("RELEASE SAVEPOINT item").execute(&mut *conn).await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_password() {
+        assert_eq!(super::redact("postgres://x:secret@h:5432/db"), "postgres://x:***@h:5432/db");
+        assert_eq!(super::redact("sqlite:///a/b.db"), "sqlite:///a/b.db");
+    }
 }

@@ -86,11 +86,13 @@ pub async fn failed(conn: &mut Conn, id: i64, error: &str, next_at: i64, park: b
 
 /// Lease a message for delivery: only the instance whose update succeeds sends it now.
 pub async fn lease(conn: &mut Conn, id: i64, seen_next: i64, until: i64) -> StorageResult<bool> {
-    let r = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND status = 'pending'")
-        .bind(until)
-        .bind(id)
-        .bind(seen_next)
-        .execute(&mut *conn)
-        .await?;
+    let r = sqlx::query(
+        "UPDATE outbox SET next_attempt_at = $1 WHERE id = $2 AND next_attempt_at = $3 AND status = 'pending'",
+    )
+    .bind(until)
+    .bind(id)
+    .bind(seen_next)
+    .execute(&mut *conn)
+    .await?;
     Ok(r.rows_affected() == 1)
 }

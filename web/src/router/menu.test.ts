@@ -81,7 +81,7 @@ describe('buildMenu', () => {
 })
 
 describe('clue module routes', () => {
-  it('builds 线索中心 → 处置规则 → six pages for clue:config:view', () => {
+  it('builds 线索中心 → 处置规则 → its pages for clue:config:view', () => {
     const menu = buildMenu(clueRoutes, holding('clue:config:view'))
     expect(menu.map((m) => [m.name, m.path, m.title])).toEqual([['clue', '/clue', '线索中心']])
     const group = menu[0].children ?? []
@@ -92,8 +92,18 @@ describe('clue module routes', () => {
       ['clue-severities', '/clue/severities'],
       ['clue-numbering', '/clue/numbering'],
       ['clue-responsibilities', '/clue/responsibilities'],
+      ['clue-workflows', '/clue/workflows'],
+      ['clue-grading-rules', '/clue/grading-rules'],
+      ['clue-calendar', '/clue/calendar'],
       ['clue-dedup', '/clue/dedup'],
     ])
+  })
+
+  it('shows the inbox and the case list for clue:case:view, entry and the queues for more', () => {
+    const view = buildMenu(clueRoutes, holding('clue:case:view'))
+    expect(view[0].children?.map((m) => m.name)).toEqual(['clue-inbox', 'clue-cases'])
+    const dispatcher = buildMenu(clueRoutes, holding('clue:case:view', 'clue:case:create', 'clue:case:dispatch'))
+    expect(dispatcher[0].children?.map((m) => m.name)).toEqual(['clue-inbox', 'clue-cases', 'clue-case-new', 'clue-queues'])
   })
 
   it('is hidden without clue:config:view or clue:source:view', () => {

@@ -103,7 +103,9 @@ async fn deliver(state: &AppState, client: &reqwest::Client, m: &MessageRow) -> 
 mod tests {
     #[test]
     fn backoff_grows_and_is_capped() {
-        for (n, lo, hi) in [(0, 48_000, 72_000), (1, 96_000, 144_000), (3, 384_000, 576_000), (10, 2_880_000, 4_320_000)] {
+        for (n, lo, hi) in
+            [(0, 48_000, 72_000), (1, 96_000, 144_000), (3, 384_000, 576_000), (10, 2_880_000, 4_320_000)]
+        {
             let b = super::backoff_ms(n);
             assert!((lo..=hi).contains(&b), "attempt {n}: {b}");
         }

@@ -268,7 +268,10 @@ async fn export_cases(
     let (total, rows) =
         store::list_cases(&mut conn, s.db.backend(), &f, &auth.scope(), sort, xlsx::MAX_EXPORT_ROWS, 0).await?;
     if total > xlsx::MAX_EXPORT_ROWS {
-        return Err(ApiError::field("q", format!("符合条件的案件有 {total} 条，超过单次导出上限 {}，请缩小范围", xlsx::MAX_EXPORT_ROWS)));
+        return Err(ApiError::field(
+            "q",
+            format!("符合条件的案件有 {total} 条，超过单次导出上限 {}，请缩小范围", xlsx::MAX_EXPORT_ROWS),
+        ));
     }
     let data: Vec<Vec<String>> = rows
         .into_iter()
@@ -295,14 +298,29 @@ async fn export_cases(
         })
         .collect();
     let mut tx = s.db.begin().await?;
-    audit::append(&mut tx, &auth.audit("case.export", "case", "", format!("导出案件列表 {} 条", data.len()), None)).await?;
+    audit::append(&mut tx, &auth.audit("case.export", "case", "", format!("导出案件列表 {} 条", data.len()), None))
+        .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     xlsx::export(
         "案件列表",
         "案件",
         &[
-            "事件号", "标题", "县（市、区）", "乡镇（街道）", "地址", "分类", "类型", "紧急程度", "来源", "上报时间", "状态",
-            "当前环节", "责任单位", "办理时限", "超期", "线索数",
+            "事件号",
+            "标题",
+            "县（市、区）",
+            "乡镇（街道）",
+            "地址",
+            "分类",
+            "类型",
+            "紧急程度",
+            "来源",
+            "上报时间",
+            "状态",
+            "当前环节",
+            "责任单位",
+            "办理时限",
+            "超期",
+            "线索数",
         ],
         &data,
     )
@@ -471,11 +489,7 @@ fn review_of(r: store::ReviewRow) -> ReviewView {
 fn reporter(s: &AppState, c: &store::ClueRow, full: bool) -> (Option<String>, Option<String>, Option<String>) {
     let dec = |v: &Option<String>| v.as_ref().and_then(|e| s.cipher.decrypt(e).ok());
     let (n, p, i) = (dec(&c.reporter_name_enc), dec(&c.reporter_phone_enc), dec(&c.reporter_id_enc));
-    if full {
-        (n, p, i)
-    } else {
-        (n.map(|v| mask_name(&v)), p.map(|v| mask(&v, 3, 4)), i.map(|v| mask(&v, 6, 4)))
-    }
+    if full { (n, p, i) } else { (n.map(|v| mask_name(&v)), p.map(|v| mask(&v, 3, 4)), i.map(|v| mask(&v, 6, 4))) }
 }
 
 /// The raw payload with reporter identity masked (the stored payload itself is never shown in full
@@ -488,10 +502,8 @@ fn masked_payload(raw: &str) -> Value {
         }
     };
     if let Some(r) = v.get_mut("reporter").and_then(Value::as_object_mut) {
-        if let Some(x) = r.get_mut("name") {
-            if let Value::String(s) = x {
-                *s = mask_name(s);
-            }
+        if let Some(Value::String(s)) = r.get_mut("name") {
+            *s = mask_name(s);
         }
         if let Some(x) = r.get_mut("phone") {
             mask_value(x, 3, 4);
@@ -705,7 +717,9 @@ async fn take_action(
     if !may_act(&auth, &task) {
         return Err(ApiError::Forbidden("clue:case:handle".into()));
     }
-    if input.action == "accept" && store::reviews_of(&mut tx, id).await?.iter().any(|r| r.case_id == id && r.status == "pending") {
+    if input.action == "accept"
+        && store::reviews_of(&mut tx, id).await?.iter().any(|r| r.case_id == id && r.status == "pending")
+    {
         return Err(ApiError::field("action", "该案件疑似重复，请在疑似重复审核中判定"));
     }
     let actor = Actor { user_id: Some(auth.id), name: auth.display_name.clone(), ip: auth.meta.ip.clone() };
@@ -840,7 +854,10 @@ async fn create_case(
         }
     }
     if let (Some(lon), Some(lat)) = (input.longitude, input.latitude) {
-        raw.insert("location".into(), serde_json::json!({ "longitude": lon, "latitude": lat, "coord_system": "wgs84" }));
+        raw.insert(
+            "location".into(),
+            serde_json::json!({ "longitude": lon, "latitude": lat, "coord_system": "wgs84" }),
+        );
     }
     let mut reporter = serde_json::Map::new();
     for (k, v) in [("name", &input.reporter_name), ("phone", &input.reporter_phone)] {
@@ -1057,7 +1074,12 @@ async fn list_reviews(
     let page = PageRequest::new(q.page, q.page_size)?;
     let mut conn = s.db.conn().await?;
     let (total, rows) = store::reviews(&mut conn, status, &auth.scope(), page.page_size, page.offset()).await?;
-    Ok(Json(ReviewPage { items: rows.into_iter().map(review_of).collect(), total, page: page.page, page_size: page.page_size }))
+    Ok(Json(ReviewPage {
+        items: rows.into_iter().map(review_of).collect(),
+        total,
+        page: page.page,
+        page_size: page.page_size,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -1109,14 +1131,23 @@ pub struct QueueSummary {
 
 #[utoipa::path(get, path = "/api/clue/queues", tag = "clue",
     responses((status = 200, body = QueueSummary), (status = 403, body = ApiErrorBody)))]
-async fn queue_summary(State(s): State<AppState>, auth: Authorized<perm::CaseDispatch>) -> ApiResult<Json<QueueSummary>> {
+async fn queue_summary(
+    State(s): State<AppState>,
+    auth: Authorized<perm::CaseDispatch>,
+) -> ApiResult<Json<QueueSummary>> {
     let now = now_ms();
     let scope = auth.scope();
     let mut conn = s.db.conn().await?;
     let mut out = Vec::new();
     for f in [
         CaseFilter { status: Some("active".into()), activity: Some("file".into()), now, ..Default::default() },
-        CaseFilter { status: Some("active".into()), activity: Some("dispatch".into()), returned: Some(true), now, ..Default::default() },
+        CaseFilter {
+            status: Some("active".into()),
+            activity: Some("dispatch".into()),
+            returned: Some(true),
+            now,
+            ..Default::default()
+        },
         CaseFilter {
             status: Some("active".into()),
             activity: Some("dispatch".into()),

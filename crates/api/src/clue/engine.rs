@@ -115,8 +115,8 @@ impl Runtime {
             return Ok(d);
         }
         let text = wf::definition(conn, version_id).await?;
-        let def: Definition =
-            serde_json::from_str(&text).map_err(|e| ApiError::internal(format!("workflow version {version_id}: {e}")))?;
+        let def: Definition = serde_json::from_str(&text)
+            .map_err(|e| ApiError::internal(format!("workflow version {version_id}: {e}")))?;
         let def = Arc::new(def);
         if let Ok(mut m) = self.definitions.lock() {
             m.insert(version_id, def.clone());
@@ -442,7 +442,10 @@ pub async fn intake(
     .or_else(|| regions.from_address(&clue.address));
     let Some(region_code) = region_code else {
         let field = if clue.point.is_some() { "location" } else { "address" };
-        return Err(invalid(field, "无法确定所属区域：请提供丽水市范围内的坐标、区划代码或包含县（市、区）、乡镇（街道）名称的地址"));
+        return Err(invalid(
+            field,
+            "无法确定所属区域：请提供丽水市范围内的坐标、区划代码或包含县（市、区）、乡镇（街道）名称的地址",
+        ));
     };
     let county_code = regions.county_of(&region_code);
 
@@ -470,7 +473,9 @@ pub async fn intake(
         let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
         let new = Report { point: here, at_ms: clue.reported_at, category: &category.code, fingerprint: &fp };
         for c in candidates {
-            let cfp = Fingerprint::from_terms(c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect());
+            let cfp = Fingerprint::from_terms(
+                c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            );
             let old = Report {
                 point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
                 at_ms: c.reported_at,
@@ -493,7 +498,11 @@ pub async fn intake(
     let enc = |s: &Option<String>| s.as_ref().map(|v| cipher.encrypt(v));
     let idx = |s: &Option<String>| s.as_ref().map(|v| cipher.blind_index(v));
     let (subject_type, subject_name, subject_code) = match &clue.subject {
-        Some(s) => (Some(s.kind.clone()), s.name.clone(), s.credit_code.clone().or(s.id_number.as_ref().map(|i| cipher.blind_index(i)))),
+        Some(s) => (
+            Some(s.kind.clone()),
+            s.name.clone(),
+            s.credit_code.clone().or(s.id_number.as_ref().map(|i| cipher.blind_index(i))),
+        ),
         None => (None, None, None),
     };
     let mut new_clue = NewClue {
@@ -898,7 +907,9 @@ async fn choose_workflow(tx: &mut Conn, facts: &Facts) -> ApiResult<i64> {
             return Ok(version_id);
         }
     }
-    Err(ApiError::Conflict { code: "no_workflow", message: "没有可用的处置流程，请先启用一个流程".into(), field: None })
+    Err(ApiError::Conflict {
+        code: "no_workflow", message: "没有可用的处置流程，请先启用一个流程".into(), field: None
+    })
 }
 
 pub fn facts_of(c: &store::CaseState) -> Facts {
@@ -999,7 +1010,9 @@ async fn enter(
                 (Some(due), Some(cal.add_working_minutes(now, left * warn_pct / 100)))
             }
             None => match limit_minutes(tx, case, act.time_limit.as_ref(), act.stage.map(|s| s.as_str())).await? {
-                Some(m) => (Some(cal.add_working_minutes(now, m)), Some(cal.add_working_minutes(now, m * warn_pct / 100))),
+                Some(m) => {
+                    (Some(cal.add_working_minutes(now, m)), Some(cal.add_working_minutes(now, m * warn_pct / 100)))
+                }
                 None => (None, None),
             },
         };
@@ -1075,7 +1088,14 @@ pub struct ActionInput {
 }
 
 /// Take an action on a case's open task. The caller checked that the user may act on that task.
-pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput, actor: &Actor, now: i64) -> ApiResult<String> {
+pub async fn act(
+    rt: &Runtime,
+    tx: &mut Conn,
+    case_id: i64,
+    input: &ActionInput,
+    actor: &Actor,
+    now: i64,
+) -> ApiResult<String> {
     let case = store::case_state(tx, case_id).await?;
     let task = store::open_task(tx, case_id).await?.ok_or_else(|| ApiError::Conflict {
         code: "no_open_task",
@@ -1134,7 +1154,8 @@ pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput,
             store::count(tx, case_id, Counter::Extension).await?;
             let (cal, _) = rt.calendar(tx).await?;
             let base = case.resume_due_at.unwrap_or(now);
-            resume = Some(cal.add_working_minutes(base.max(now.min(base)), case.pending_extension_minutes.unwrap_or(0)));
+            resume =
+                Some(cal.add_working_minutes(base.max(now.min(base)), case.pending_extension_minutes.unwrap_or(0)));
             store::set_extension(tx, case_id, None, None).await?;
             data = json!({ "hours": case.pending_extension_minutes.unwrap_or(0) / 60 });
         }
@@ -1148,7 +1169,11 @@ pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput,
         }
     }
     if !store::complete_task(tx, task.id, "done", actor.user_id, &t.action, now).await? {
-        return Err(ApiError::Conflict { code: "task_taken", message: "该环节已被他人处理，请刷新".into(), field: None });
+        return Err(ApiError::Conflict {
+            code: "task_taken",
+            message: "该环节已被他人处理，请刷新".into(),
+            field: None,
+        });
     }
     if task.due_at.is_some_and(|d| d < now) {
         store::mark_overdue(tx, case_id).await?;
@@ -1177,10 +1202,19 @@ pub async fn act(rt: &Runtime, tx: &mut Conn, case_id: i64, input: &ActionInput,
 }
 
 /// Decide a suspected duplicate: merge the new case's clues into the candidate, or keep it.
-pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: bool, actor: &Actor, now: i64) -> ApiResult<()> {
+pub async fn decide_review(
+    rt: &Runtime,
+    tx: &mut Conn,
+    review_id: i64,
+    merge: bool,
+    actor: &Actor,
+    now: i64,
+) -> ApiResult<()> {
     let r = store::review(tx, review_id).await?;
     if r.status != "pending" {
-        return Err(ApiError::Conflict { code: "already_decided", message: "该疑似重复已被处理".into(), field: None });
+        return Err(ApiError::Conflict {
+            code: "already_decided", message: "该疑似重复已被处理".into(), field: None
+        });
     }
     let by = actor.user_id.unwrap_or_default();
     if merge {
@@ -1193,15 +1227,25 @@ pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: b
         }
         let case = store::case_state(tx, r.case_id).await?;
         if !matches!(case.status.as_str(), "active" | "suspended") {
-            return Err(ApiError::Conflict { code: "case_finished", message: "该案件已办结，不能合并".into(), field: None });
+            return Err(ApiError::Conflict {
+                code: "case_finished",
+                message: "该案件已办结，不能合并".into(),
+                field: None,
+            });
         }
         for c in store::clues_of(tx, r.case_id).await? {
             let mut result: IntakeResult = serde_json::from_str(&c.result).map_err(ApiError::internal)?;
             result.case_no = r.candidate_no.clone();
             result.dedup = "merged".into();
             result.merged_into = Some(r.candidate_no.clone());
-            store::move_clue(tx, c.id, r.candidate_case_id, "merged", &serde_json::to_string(&result).map_err(ApiError::internal)?)
-                .await?;
+            store::move_clue(
+                tx,
+                c.id,
+                r.candidate_case_id,
+                "merged",
+                &serde_json::to_string(&result).map_err(ApiError::internal)?,
+            )
+            .await?;
             store::count(tx, r.candidate_case_id, Counter::Clue).await?;
         }
         if let Some(t) = store::open_task(tx, r.case_id).await? {
@@ -1228,13 +1272,22 @@ pub async fn decide_review(rt: &Runtime, tx: &mut Conn, review_id: i64, merge: b
             .await?;
         }
         store::decide_review(tx, review_id, "merged", by, now).await?;
-        enqueue_callbacks(tx, r.case_id, "merge", "合并重复线索", &format!("与案件 {} 重复，已合并", r.candidate_no), now)
-            .await?;
+        enqueue_callbacks(
+            tx,
+            r.case_id,
+            "merge",
+            "合并重复线索",
+            &format!("与案件 {} 重复，已合并", r.candidate_no),
+            now,
+        )
+        .await?;
     } else {
         store::decide_review(tx, review_id, "separate", by, now).await?;
-        let mut result: IntakeResult = serde_json::from_str(&store::clue(tx, r.clue_id).await?.result).map_err(ApiError::internal)?;
+        let mut result: IntakeResult =
+            serde_json::from_str(&store::clue(tx, r.clue_id).await?.result).map_err(ApiError::internal)?;
         result.dedup = "new".into();
-        store::set_clue_dedup(tx, r.clue_id, "new", &serde_json::to_string(&result).map_err(ApiError::internal)?).await?;
+        store::set_clue_dedup(tx, r.clue_id, "new", &serde_json::to_string(&result).map_err(ApiError::internal)?)
+            .await?;
         store::insert_event(
             tx,
             &NewEvent {

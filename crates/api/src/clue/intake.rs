@@ -15,9 +15,9 @@ use utoipa_axum::routes;
 use xiezhi_domain::FieldError;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
+use xiezhi_storage::Conn;
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
-use xiezhi_storage::Conn;
 
 use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
@@ -73,7 +73,11 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
     match signature::verify(&secret, method.as_str(), uri.path(), ts, nonce, body, sig, now_ms()) {
         Ok(()) => {}
         Err(SignatureError::StaleTimestamp) => {
-            return Err(coded(StatusCode::UNAUTHORIZED, "timestamp_expired", "X-Timestamp 无效或与服务器时间相差超过 5 分钟"));
+            return Err(coded(
+                StatusCode::UNAUTHORIZED,
+                "timestamp_expired",
+                "X-Timestamp 无效或与服务器时间相差超过 5 分钟",
+            ));
         }
         Err(SignatureError::BadNonce | SignatureError::Mismatch) => {
             return Err(coded(StatusCode::UNAUTHORIZED, "signature_invalid", "签名校验失败"));
@@ -103,7 +107,13 @@ fn json_content(headers: &HeaderMap) -> ApiResult<()> {
 }
 
 fn body_of(b: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
-    b.map_err(|e| if e.status() == StatusCode::PAYLOAD_TOO_LARGE { ApiError::PayloadTooLarge } else { ApiError::BadRequest(e.body_text()) })
+    b.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::PayloadTooLarge
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })
 }
 
 fn parse_json(body: &[u8]) -> ApiResult<Value> {
@@ -117,7 +127,9 @@ fn actor(source: &SourceRow, meta: &ClientMeta) -> Actor {
 fn intake_error(e: IntakeError) -> ApiError {
     match e {
         IntakeError::Invalid(errs) => ApiError::Validation(errs),
-        IntakeError::Conflict => coded(StatusCode::CONFLICT, "idempotency_conflict", "该 source_clue_id 已用不同内容推送过"),
+        IntakeError::Conflict => {
+            coded(StatusCode::CONFLICT, "idempotency_conflict", "该 source_clue_id 已用不同内容推送过")
+        }
         IntakeError::Api(e) => e,
     }
 }
@@ -338,12 +350,18 @@ async fn push_batch(
                 engine::add_category_error(&mut tx, &signed.source, item, &mut errs).await;
                 Err(item_error(errs))
             }
-            Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => Err(item_error(vec![FieldError::new(
-                "source_clue_id",
-                "同一批次中 source_clue_id 重复",
-            )])),
+            Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => {
+                Err(item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]))
+            }
             Ok(clue) => {
-                let inc = Incoming { source: &signed.source, raw: item, fingerprint: None, actor: &act, now, registered_at: now };
+                let inc = Incoming {
+                    source: &signed.source,
+                    raw: item,
+                    fingerprint: None,
+                    actor: &act,
+                    now,
+                    registered_at: now,
+                };
                 match engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await {
                     Ok(r) => Ok(r),
                     Err(IntakeError::Invalid(errs)) => Err(item_error(errs)),

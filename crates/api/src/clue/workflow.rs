@@ -171,7 +171,10 @@ fn parse_header(input: &WorkflowInput) -> ApiResult<store::WorkflowWrite> {
 }
 
 #[utoipa::path(get, path = "/api/clue/workflows", tag = "clue", responses((status = 200, body = Vec<Workflow>), (status = 403, body = ApiErrorBody)))]
-async fn list_workflows(State(s): State<AppState>, _a: Authorized<perm::ClueConfigView>) -> ApiResult<Json<Vec<Workflow>>> {
+async fn list_workflows(
+    State(s): State<AppState>,
+    _a: Authorized<perm::ClueConfigView>,
+) -> ApiResult<Json<Vec<Workflow>>> {
     let mut conn = s.db.conn().await?;
     Ok(Json(store::workflows(&mut conn).await?.into_iter().map(workflow_of).collect()))
 }
@@ -223,8 +226,11 @@ async fn create_workflow(
     check_definition(&mut tx, def).await?;
     let text = serde_json::to_string(def).map_err(ApiError::internal)?;
     let id = store::insert_workflow(&mut tx, &w, &text, &auth.username, now_ms()).await?;
-    audit::append(&mut tx, &auth.audit("workflow.create", "workflow", id, format!("新增流程 {}（版本 1）", w.name), None))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit("workflow.create", "workflow", id, format!("新增流程 {}（版本 1）", w.name), None),
+    )
+    .await?;
     let out = detail(&mut tx, id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out)))
@@ -255,9 +261,7 @@ async fn update_workflow(
         }
         publish = Some((serde_json::to_string(def).map_err(ApiError::internal)?, note.to_owned()));
     }
-    if !w.enabled
-        && store::workflows(&mut tx).await?.iter().filter(|x| x.enabled == 1 && x.id != id).count() == 0
-    {
+    if !w.enabled && store::workflows(&mut tx).await?.iter().filter(|x| x.enabled == 1 && x.id != id).count() == 0 {
         return Err(ApiError::field("enabled", "至少要保留一个启用的流程"));
     }
     let version = store::update_workflow(
@@ -365,7 +369,13 @@ async fn calendar_view(conn: &mut Conn, q: &CalendarQuery) -> ApiResult<Calendar
         .into_iter()
         .map(|d| CalendarDay { day: d.day, kind: d.kind, name: d.name })
         .collect();
-    Ok(CalendarView { periods, warn_percent: settings.warn_percent, minutes_per_day: minutes, days, updated_at: settings.updated_at })
+    Ok(CalendarView {
+        periods,
+        warn_percent: settings.warn_percent,
+        minutes_per_day: minutes,
+        days,
+        updated_at: settings.updated_at,
+    })
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -425,7 +435,12 @@ async fn set_calendar_day(
     let kind = match input.kind.as_str() {
         "holiday" | "workday" => Some(input.kind.as_str()),
         "normal" => None,
-        _ => return Err(ApiError::field("kind", "类型只能是 holiday（放假）、workday（调休上班）或 normal（恢复默认）")),
+        _ => {
+            return Err(ApiError::field(
+                "kind",
+                "类型只能是 holiday（放假）、workday（调休上班）或 normal（恢复默认）",
+            ));
+        }
     };
     let mut tx = s.db.begin().await?;
     store::set_calendar_day(&mut tx, &day, kind.map(|k| (k, name.as_str())), now_ms()).await?;
@@ -434,7 +449,8 @@ async fn set_calendar_day(
         Some(_) => format!("设为调休上班（{name}）"),
         None => "恢复为默认（周一至周五上班）".into(),
     };
-    audit::append(&mut tx, &auth.audit("calendar.update", "calendar", &day, format!("工作日历 {day} {label}"), None)).await?;
+    audit::append(&mut tx, &auth.audit("calendar.update", "calendar", &day, format!("工作日历 {day} {label}"), None))
+        .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -535,8 +551,11 @@ async fn create_grading_rule(
     let id = store::insert_grading_rule(&mut tx, &w, now_ms()).await?;
     let out = rule_of(store::grading_rule(&mut tx, id).await?);
     let snap = serde_json::to_value(&out).ok();
-    audit::append(&mut tx, &auth.audit("grading_rule.create", "grading_rule", id, format!("新增分级规则 {}", out.name), snap))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit("grading_rule.create", "grading_rule", id, format!("新增分级规则 {}", out.name), snap),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, Json(out)))
 }
@@ -554,8 +573,11 @@ async fn update_grading_rule(
     store::update_grading_rule(&mut tx, id, &w, now_ms()).await?;
     let out = rule_of(store::grading_rule(&mut tx, id).await?);
     let snap = serde_json::to_value(&out).ok();
-    audit::append(&mut tx, &auth.audit("grading_rule.update", "grading_rule", id, format!("修改分级规则 {}", out.name), snap))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit("grading_rule.update", "grading_rule", id, format!("修改分级规则 {}", out.name), snap),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Json(out))
 }
@@ -570,8 +592,11 @@ async fn delete_grading_rule(
     let mut tx = s.db.begin().await?;
     let before = rule_of(store::grading_rule(&mut tx, id).await?);
     store::delete_grading_rule(&mut tx, id).await?;
-    audit::append(&mut tx, &auth.audit("grading_rule.delete", "grading_rule", id, format!("删除分级规则 {}", before.name), None))
-        .await?;
+    audit::append(
+        &mut tx,
+        &auth.audit("grading_rule.delete", "grading_rule", id, format!("删除分级规则 {}", before.name), None),
+    )
+    .await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -64,7 +64,13 @@ impl TestApp {
     pub async fn new() -> TestApp {
         let db = fresh_db().await;
         let cipher = FieldCipher::from_hex(&FieldCipher::generate_key_hex()).unwrap();
-        let state = AppState::new(db.clone(), cipher, cheap_auth(), None, std::env::temp_dir().join(format!("xz_data_{}", unique())));
+        let state = AppState::new(
+            db.clone(),
+            cipher,
+            cheap_auth(),
+            None,
+            std::env::temp_dir().join(format!("xz_data_{}", unique())),
+        );
         let router = xiezhi_api::app(state.clone());
         let app = TestApp { db, state, router };
         app.add_role(

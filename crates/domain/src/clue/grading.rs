@@ -111,9 +111,10 @@ mod tests {
 
     #[test]
     fn normalise_trims_and_checks() {
-        let c = GradingConditions { keywords: vec![" 火灾 ".into(), "".into(), "火灾".into()], ..Default::default() }
-            .normalise()
-            .unwrap_or_default();
+        let c =
+            GradingConditions { keywords: vec![" 火灾 ".into(), "".into(), "火灾".into()], ..Default::default() }
+                .normalise()
+                .unwrap_or_default();
         assert_eq!(c.keywords, vec!["火灾".to_owned()]);
         let bad = GradingConditions { subject_types: vec!["alien".into()], ..Default::default() };
         assert!(bad.normalise().is_err());

@@ -498,10 +498,8 @@ mod tests {
     #[test]
     fn a_good_clue_parses_and_normalises() {
         let mut v = good();
-        v["subject"]["credit_code"] = json!(format!(
-            "91331102MA2HXXXX0{}",
-            credit_code_check("91331102MA2HXXXX0").unwrap_or('0')
-        ));
+        v["subject"]["credit_code"] =
+            json!(format!("91331102MA2HXXXX0{}", credit_code_check("91331102MA2HXXXX0").unwrap_or('0')));
         let c = parse(&v, NOW).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(c.reporter_phone.as_deref(), Some("13805781234"));
         assert_eq!(c.title, "丽阳街与中山街交叉口有流动摊贩占道经营");
@@ -511,7 +509,10 @@ mod tests {
         assert!((200.0..800.0).contains(&d), "{p:?} moved {d} m");
         assert_eq!(c.coord_system.as_deref(), Some("gcj02"));
         assert_eq!(c.attachments.len(), 1);
-        assert_eq!(format_time(parse_time("t", "2026-11-26T09:30:00.123+08:00").unwrap_or(0)), "2026-11-26T09:30:00.123+08:00");
+        assert_eq!(
+            format_time(parse_time("t", "2026-11-26T09:30:00.123+08:00").unwrap_or(0)),
+            "2026-11-26T09:30:00.123+08:00"
+        );
     }
 
     #[test]

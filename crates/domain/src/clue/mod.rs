@@ -1,12 +1,12 @@
 //! Clue center domain: handling stages, numbering patterns, category and configuration values.
 
+pub mod calendar;
 pub mod dedup;
+pub mod grading;
+pub mod intake;
 pub mod numbering;
 pub mod signature;
 pub mod workflow;
-pub mod calendar;
-pub mod grading;
-pub mod intake;
 
 use serde::{Deserialize, Serialize};
 

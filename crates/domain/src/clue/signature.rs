@@ -110,7 +110,16 @@ mod tests {
     fn matches_the_worked_example_of_the_intake_standard() {
         let body = r#"{"source_clue_id":"LD-20261126-0001","reported_at":"2026-11-26T09:28:00+08:00","description":"中山街与大众街交叉口东侧人行道有流动摊贩占道经营，影响行人通行。","address":"丽水市莲都区中山街","location":{"longitude":119.9215,"latitude":28.4519,"coord_system":"wgs84"},"category_code":"E0502"}"#;
         assert_eq!(body_hash(body.as_bytes()), "d319d77cb40ef378b05e49607eab5d06b6dafb3709828045316ecaff47cef833");
-        let c = canonical("POST", "/api/intake/v1/clues", "1795656600000", "7c9e6679f4b04f4a9c1a2b3d4e5f6a7b", body.as_bytes());
-        assert_eq!(sign("9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa9988", &c), "MJDyOb8+KR7j/cqsSzx0m4tkh+h1u0S4QXUZExZh2LA=");
+        let c = canonical(
+            "POST",
+            "/api/intake/v1/clues",
+            "1795656600000",
+            "7c9e6679f4b04f4a9c1a2b3d4e5f6a7b",
+            body.as_bytes(),
+        );
+        assert_eq!(
+            sign("9f8e7d6c5b4a39281706f5e4d3c2b1a0ffeeddccbbaa9988", &c),
+            "MJDyOb8+KR7j/cqsSzx0m4tkh+h1u0S4QXUZExZh2LA="
+        );
     }
 }

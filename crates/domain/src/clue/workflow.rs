@@ -526,7 +526,8 @@ mod tests {
         });
         let errs = d.validate().err().unwrap_or_default();
         let text = errs.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join("\n");
-        for needle in ["节点标识须", "须指定处理人", "时限须在", "结束节点不能有出线", "无法到达", "没有出线", "循环"] {
+        for needle in ["节点标识须", "须指定处理人", "时限须在", "结束节点不能有出线", "无法到达", "没有出线", "循环"]
+        {
             assert!(text.contains(needle), "missing {needle} in\n{text}");
         }
     }

@@ -144,9 +144,8 @@ pub async fn stage_limit(conn: &mut Conn, category_id: i64, stage: &str) -> Stor
 }
 
 pub async fn active_numbering_pattern(conn: &mut Conn) -> StorageResult<Option<String>> {
-    let r: Option<(String,)> = sqlx::query_as("SELECT pattern FROM numbering_rules WHERE active = 1")
-        .fetch_optional(&mut *conn)
-        .await?;
+    let r: Option<(String,)> =
+        sqlx::query_as("SELECT pattern FROM numbering_rules WHERE active = 1").fetch_optional(&mut *conn).await?;
     Ok(r.map(|r| r.0))
 }
 
@@ -818,7 +817,8 @@ pub async fn decide_review(conn: &mut Conn, id: i64, status: &str, by: i64, now:
 
 // ---- lists and detail ------------------------------------------------------------------------------
 
-pub const CASE_SCOPE: ScopeColumns = ScopeColumns { region: "c.region_code", department: "c.department_id", owner: "c.id" };
+pub const CASE_SCOPE: ScopeColumns =
+    ScopeColumns { region: "c.region_code", department: "c.department_id", owner: "c.id" };
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct CaseRow {
@@ -921,7 +921,10 @@ fn case_where(backend: Backend, f: &CaseFilter, scope: &ScopeFilter) -> Where {
         ));
     }
     if let Some(id) = f.category_id {
-        w.and("(c.category_id = {} OR c.category_id IN (SELECT id FROM categories WHERE parent_id = {}))", Bind::I64(id));
+        w.and(
+            "(c.category_id = {} OR c.category_id IN (SELECT id FROM categories WHERE parent_id = {}))",
+            Bind::I64(id),
+        );
     }
     if let Some(id) = f.case_type_id {
         w.and("c.case_type_id = {}", Bind::I64(id));
@@ -1224,7 +1227,11 @@ pub async fn inbox(
                 Some(s) => {
                     inner.scope(
                         s,
-                        ScopeColumns { region: "t.region_code", department: "c.department_id", owner: "t.completed_by" },
+                        ScopeColumns {
+                            region: "t.region_code",
+                            department: "c.department_id",
+                            owner: "t.completed_by",
+                        },
                     );
                     let mut sql = inner.sql().strip_prefix(" WHERE ").unwrap_or("1 = 1").to_owned();
                     for (i, b) in inner.binds().iter().enumerate().rev() {
@@ -1240,7 +1247,9 @@ pub async fn inbox(
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let op = dialect::like_ci(backend);
         let p = w.push_bind(Bind::Text(dialect::like_pattern(q)));
-        w.and_raw(format!("(c.case_no {op} {p} ESCAPE '\\' OR c.title {op} {p} ESCAPE '\\' OR c.address {op} {p} ESCAPE '\\')"));
+        w.and_raw(format!(
+            "(c.case_no {op} {p} ESCAPE '\\' OR c.title {op} {p} ESCAPE '\\' OR c.address {op} {p} ESCAPE '\\')"
+        ));
     }
     if let Some(a) = &f.activity {
         w.and("t.activity = {}", Bind::Text(a.clone()));
@@ -1255,13 +1264,12 @@ pub async fn inbox(
         _ => {}
     }
     let from = "FROM case_tasks t JOIN cases c ON c.id = t.case_id";
-    let (total,): (i64,) = w
-        .apply_as(sqlx::query_as(dynamic(format!("SELECT COUNT(*) {from}{}", w.sql()))))
-        .fetch_one(&mut *conn)
-        .await?;
+    let (total,): (i64,) =
+        w.apply_as(sqlx::query_as(dynamic(format!("SELECT COUNT(*) {from}{}", w.sql())))).fetch_one(&mut *conn).await?;
     let l = w.push_bind(Bind::I64(limit));
     let o = w.push_bind(Bind::I64(offset));
-    let order = if f.done { "t.completed_at DESC" } else { "CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at ASC" };
+    let order =
+        if f.done { "t.completed_at DESC" } else { "CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at ASC" };
     let sql = format!("{INBOX_SELECT}{} ORDER BY {order}, t.id DESC LIMIT {l} OFFSET {o}", w.sql());
     let rows = w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?;
     Ok((total, rows))

@@ -236,12 +236,7 @@ pub async fn all_calendar_days(conn: &mut Conn) -> StorageResult<Vec<CalendarDay
 }
 
 /// Set (kind = holiday/workday) or clear (kind = None) a day and bump the calendar stamp.
-pub async fn set_calendar_day(
-    conn: &mut Conn,
-    day: &str,
-    kind: Option<(&str, &str)>,
-    now: i64,
-) -> StorageResult<()> {
+pub async fn set_calendar_day(conn: &mut Conn, day: &str, kind: Option<(&str, &str)>, now: i64) -> StorageResult<()> {
     match kind {
         Some((kind, name)) => {
             sqlx::query(
@@ -344,6 +339,9 @@ pub async fn update_grading_rule(conn: &mut Conn, id: i64, g: &GradingRuleWrite,
 }
 
 pub async fn delete_grading_rule(conn: &mut Conn, id: i64) -> StorageResult<()> {
-    sqlx::query("UPDATE cases SET grading_rule_id = NULL WHERE grading_rule_id = $1").bind(id).execute(&mut *conn).await?;
+    sqlx::query("UPDATE cases SET grading_rule_id = NULL WHERE grading_rule_id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     affected(sqlx::query("DELETE FROM grading_rules WHERE id = $1").bind(id).execute(&mut *conn).await?.rows_affected())
 }
