@@ -299,6 +299,16 @@ async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_versi
         .await;
     assert_eq!(st, StatusCode::OK, "{body}");
     assert_eq!(body["workflow"]["current_version"], 2);
+    // An editor still on version 1 does not overwrite version 2.
+    let (st, e) = f
+        .app
+        .put(
+            &f.dispatcher,
+            &format!("/api/clue/workflows/{}", wf["id"]),
+            json!({"code": wf["code"], "name": "旧编辑器", "priority": 1, "enabled": true, "expected_version": 1}),
+        )
+        .await;
+    assert_error(st, &e, StatusCode::CONFLICT, "version_changed");
     let (_, r2) = push(&f.app, &clue("LD-4", "解放街店外经营占用人行道摆放桌椅", "E0502", 119.9100, 28.4600)).await;
     let d2 = case_of(&f, &f.dispatcher, r2["case_no"].as_str().unwrap()).await;
     assert_eq!(d2["time_limit_hours"], 24, "the next clue follows the new limit");

@@ -108,6 +108,10 @@ pub struct WorkflowInput {
     /// What changed (shown in the version list).
     #[serde(default)]
     pub note: String,
+    /// The version the editor started from; a newer published version answers 409 instead of
+    /// being overwritten.
+    #[serde(default)]
+    pub expected_version: Option<i64>,
 }
 
 fn workflow_of(r: store::WorkflowRow) -> Workflow {
@@ -249,6 +253,13 @@ async fn update_workflow(
     let before = detail(&mut tx, id).await?;
     if before.workflow.code != w.code {
         return Err(ApiError::field("code", "流程编码创建后不能修改"));
+    }
+    if input.expected_version.is_some_and(|v| v != before.workflow.current_version) {
+        return Err(ApiError::Conflict {
+            code: "version_changed",
+            message: format!("流程已被他人发布为版本 {}，请刷新后再修改", before.workflow.current_version),
+            field: None,
+        });
     }
     let mut publish = None;
     if let Some(def) = &input.definition
