@@ -83,7 +83,7 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 [ -n "$URL" ] || { cat "$E2E_DIR/serve.log"; exit 1; }
-(cd web && XIEZHI_URL="$URL" XIEZHI_DATA_DIR="$E2E_DIR" XIEZHI_BIN="$ROOT/target/debug/xiezhi" node --test e2e/)
+(cd web && XIEZHI_URL="$URL" XIEZHI_DATA_DIR="$E2E_DIR" XIEZHI_BIN="$ROOT/target/debug/xiezhi" node --test --test-concurrency=1 e2e/)
 kill $SERVER_PID 2>/dev/null || true
 echo
 echo "all checks passed"

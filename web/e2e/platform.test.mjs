@@ -18,20 +18,23 @@ const GROUP_SYSTEM = ['menu-system']
 // 线索中心 → 处置规则 (clue:config:view, seeded for the city and county leaders and the dispatcher);
 // 线索中心 → 线索来源 (clue:source:view) only for the dispatcher.
 const CLUE_CONFIG = ['menu-clue', 'menu-clue-config', 'menu-clue-categories', 'menu-clue-case-types',
-  'menu-clue-severities', 'menu-clue-numbering', 'menu-clue-responsibilities', 'menu-clue-dedup']
+  'menu-clue-severities', 'menu-clue-numbering', 'menu-clue-responsibilities', 'menu-clue-dedup',
+  'menu-clue-workflows', 'menu-clue-grading-rules', 'menu-clue-calendar']
+// Cases (clue:case:view): the inbox and the case list; entry and the manual queues for the dispatcher.
+const CASES = ['menu-clue-inbox', 'menu-clue-cases']
 const EXPECTED = {
   sysadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
     'menu-platform-item', 'menu-platform-dict', 'menu-platform-portal', 'menu-security', 'menu-platform-role'],
   secadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-security', 'menu-platform-role'],
   auditadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-audit', 'menu-audit-log'],
   cityleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
-    'menu-platform-item', 'menu-platform-dict', ...CLUE_CONFIG],
+    'menu-platform-item', 'menu-platform-dict', ...CLUE_CONFIG, ...CASES],
   countyleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
-    ...CLUE_CONFIG],
+    ...CLUE_CONFIG, ...CASES],
   dispatcher: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region', 'menu-platform-item',
-    ...CLUE_CONFIG, 'menu-clue-sources'],
-  handler: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region', 'menu-platform-item'],
-  township: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region'],
+    ...CLUE_CONFIG, 'menu-clue-sources', ...CASES, 'menu-clue-case-new', 'menu-clue-queues'],
+  handler: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region', 'menu-platform-item', 'menu-clue', ...CASES],
+  township: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-region', 'menu-clue', ...CASES],
 }
 
 test('each demo account sees only the menus its role allows', async () => {
@@ -89,7 +92,7 @@ test('the system administrator creates a department user with a role, who then s
   await logout(page)
 
   await login(page, username, password)
-  assert.deepEqual(await menuIds(page), ['menu-home', 'menu-platform-region', 'menu-system'])
+  assert.deepEqual(await menuIds(page), ['menu-clue', 'menu-clue-cases', 'menu-clue-inbox', 'menu-home', 'menu-platform-region', 'menu-system'])
   await page.screenshot({ path: join(SHOTS, 'restricted-menu.png') })
   await page.context().close()
 })
