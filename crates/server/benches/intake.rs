@@ -288,6 +288,11 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
     // Production databases have statistics and a vacuumed heap (autovacuum / `PRAGMA optimize`).
     if pg {
         sqlx::query("VACUUM ANALYZE").execute(&mut c).await.unwrap();
+        // Write the bulk load out now rather than during the measurements (needs the
+        // `pg_checkpoint` role, which scripts/bench.sh grants; skipped without it).
+        if let Err(e) = sqlx::query("CHECKPOINT").execute(&mut c).await {
+            eprintln!("no CHECKPOINT after the preload ({e}); the background checkpoint may overlap the load");
+        }
     } else {
         sqlx::query("ANALYZE").execute(&mut c).await.unwrap();
         sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut c).await.unwrap();
@@ -556,8 +561,11 @@ struct Phase {
     requests: u64,
     latency: Vec<Duration>,
     tally: Tally,
-    /// Server CPU per accepted clue, and machine-wide busy cores during the phase.
+    /// CPU per accepted clue of the server, of this bench (the client) and of everything else
+    /// (the database server, kernel threads, other processes); machine-wide busy cores.
     server_cpu_per_clue: Duration,
+    client_cpu_per_clue: Duration,
+    other_cpu_per_clue: Duration,
     machine_busy_cores: f64,
 }
 
@@ -576,8 +584,10 @@ impl Phase {
 
     fn cpu(&self) -> String {
         format!(
-            "server CPU {:.2} ms/clue, machine busy {:.1} of {} cores",
+            "CPU per clue: server {:.2} ms, bench client {:.2} ms, rest (database, kernel) {:.2} ms; machine busy {:.1} of {} cores",
             self.server_cpu_per_clue.as_secs_f64() * 1000.0,
+            self.client_cpu_per_clue.as_secs_f64() * 1000.0,
+            self.other_cpu_per_clue.as_secs_f64() * 1000.0,
             self.machine_busy_cores,
             std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0)
         )
@@ -590,18 +600,22 @@ fn reported_at(rng: &mut StdRng, slot: i64) -> i64 {
 }
 
 async fn measured<F: std::future::Future<Output = (Vec<Duration>, Tally, u64)>>(pid: u32, run: F) -> Phase {
-    let (own0, busy0) = cpu_ticks(pid);
+    let ((own0, busy0), (client0, _)) = (cpu_ticks(pid), cpu_ticks(std::process::id()));
     let t = Instant::now();
     let (mut latency, tally, requests) = run.await;
     let elapsed = t.elapsed();
-    let (own1, busy1) = cpu_ticks(pid);
+    let ((own1, busy1), (client1, _)) = (cpu_ticks(pid), cpu_ticks(std::process::id()));
     latency.sort();
     let accepted = tally.accepted().max(1);
+    let per_clue = |ticks: u64| Duration::from_secs_f64(ticks as f64 / 100.0 / accepted as f64);
+    let (server, client) = (own1 - own0, client1 - client0);
     Phase {
         clues_per_s: tally.accepted() as f64 / elapsed.as_secs_f64(),
         requests,
         latency,
-        server_cpu_per_clue: Duration::from_secs_f64((own1 - own0) as f64 / 100.0 / accepted as f64),
+        server_cpu_per_clue: per_clue(server),
+        client_cpu_per_clue: per_clue(client),
+        other_cpu_per_clue: per_clue((busy1 - busy0).saturating_sub(server + client)),
         machine_busy_cores: (busy1 - busy0) as f64 / 100.0 / elapsed.as_secs_f64(),
         tally,
     }

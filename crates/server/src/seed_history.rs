@@ -282,21 +282,24 @@ async fn live(
         }
         let Some(activity) = c.activity.clone() else { return Ok(true) };
         let due = c.due_at;
+        // Most steps finish within their time limit (working time is already in `due_at`); a few late.
+        let span = due.map(|d| (d - t).max(10 * 60_000)).unwrap_or(DAY);
+        let pace = |rng: &mut StdRng, late: f64| -> i64 {
+            if rng.random_bool(late) {
+                span + rng.random_range(HOUR..2 * DAY)
+            } else {
+                (span as f64 * rng.random_range(0.1..0.9)) as i64
+            }
+        };
+        let plain = |a: &str| ActionInput { action: a.into(), ..Default::default() };
         let (delay, input, actor) = match activity.as_str() {
-            "receive" => (
-                rng.random_range(10 * 60_000..2 * HOUR),
-                ActionInput { action: "accept".into(), ..Default::default() },
-                dispatcher,
-            ),
+            "receive" => (pace(rng, 0.01), plain("accept"), dispatcher),
             "file" => {
+                let d = pace(rng, 0.02);
                 if rng.random_bool(0.05) {
-                    (HOUR, act("void", pick(rng, VOID)), dispatcher)
+                    (d, act("void", pick(rng, VOID)), dispatcher)
                 } else {
-                    (
-                        rng.random_range(HOUR..8 * HOUR),
-                        ActionInput { action: "file".into(), ..Default::default() },
-                        dispatcher,
-                    )
+                    (d, plain("file"), dispatcher)
                 }
             }
             "dispatch" => {
@@ -304,72 +307,51 @@ async fn live(
                     .department_id
                     .or_else(|| bureaus.get(&c.county_code).copied())
                     .or_else(|| bureaus.get("331102").copied());
-                let mut a = ActionInput { action: "dispatch".into(), ..Default::default() };
+                let mut a = plain("dispatch");
                 a.department_id = unit;
-                (rng.random_range(20 * 60_000..3 * HOUR), a, dispatcher)
+                (pace(rng, 0.02), a, dispatcher)
             }
             "handle" => {
                 let roll: f64 = rng.random();
-                let span = due.map(|d| (d - t).max(HOUR)).unwrap_or(DAY);
                 if roll < 0.06 && !returned {
                     returned = true;
-                    (rng.random_range(HOUR..4 * HOUR), act("return", pick(rng, RETURN)), &unit_actor)
+                    (span / 4, act("return", pick(rng, RETURN)), &unit_actor)
                 } else if roll < 0.11 && c.pending_extension_minutes.is_none() && c.resume_due_at.is_none() {
                     let mut a = act("request_extension", pick(rng, EXTEND));
                     a.hours = Some(*[8, 16, 24, 40].get(rng.random_range(0..4)).unwrap_or(&16));
                     (span / 2, a, &unit_actor)
                 } else if roll < 0.13 {
                     (span / 3, act("suspend", pick(rng, SUSPEND)), &unit_actor)
-                } else if roll < 0.25 {
-                    // Late: after the deadline.
-                    (span + rng.random_range(HOUR..3 * DAY), act("submit", pick(rng, SUBMIT)), &unit_actor)
                 } else {
-                    ((span as f64 * rng.random_range(0.15..0.95)) as i64, act("submit", pick(rng, SUBMIT)), &unit_actor)
+                    (pace(rng, 0.10), act("submit", pick(rng, SUBMIT)), &unit_actor)
                 }
             }
             "extension" => {
+                let d = pace(rng, 0.02);
                 if rng.random_bool(0.85) {
-                    (
-                        rng.random_range(HOUR..4 * HOUR),
-                        ActionInput { action: "approve".into(), ..Default::default() },
-                        dispatcher,
-                    )
+                    (d, plain("approve"), dispatcher)
                 } else {
-                    (rng.random_range(HOUR..4 * HOUR), act("reject", "理由不充分，请按原时限办理"), dispatcher)
+                    (d, act("reject", "理由不充分，请按原时限办理"), dispatcher)
                 }
             }
-            "suspended" => (
-                rng.random_range(5 * DAY..40 * DAY),
-                ActionInput { action: "resume".into(), ..Default::default() },
-                dispatcher,
-            ),
+            "suspended" => (rng.random_range(5 * DAY..40 * DAY), plain("resume"), dispatcher),
             "report" => {
+                let d = pace(rng, 0.02);
                 if rng.random_bool(0.04) {
-                    (HOUR, act("rework", pick(rng, REWORK)), dispatcher)
+                    (d, act("rework", pick(rng, REWORK)), dispatcher)
                 } else {
-                    (
-                        rng.random_range(20 * 60_000..3 * HOUR),
-                        ActionInput { action: "forward".into(), ..Default::default() },
-                        dispatcher,
-                    )
+                    (d, plain("forward"), dispatcher)
                 }
             }
             "verify" => {
+                let d = pace(rng, 0.04);
                 if rng.random_bool(0.06) {
-                    (rng.random_range(2 * HOUR..DAY), act("fail", pick(rng, REWORK)), &township_actor)
+                    (d, act("fail", pick(rng, REWORK)), &township_actor)
                 } else {
-                    (
-                        rng.random_range(2 * HOUR..DAY),
-                        ActionInput { action: "pass".into(), ..Default::default() },
-                        &township_actor,
-                    )
+                    (d, plain("pass"), &township_actor)
                 }
             }
-            "close" => (
-                rng.random_range(20 * 60_000..4 * HOUR),
-                ActionInput { action: "close".into(), ..Default::default() },
-                dispatcher,
-            ),
+            "close" => (pace(rng, 0.02), plain("close"), dispatcher),
             _ => return Ok(false),
         };
         t += delay.max(60_000);

@@ -448,7 +448,11 @@ pub fn parse(v: &Value, now_ms: i64) -> Result<IntakeClue, Vec<FieldError>> {
     else {
         return Err(vec![FieldError::new("source_clue_id", "缺少必填字段")]);
     };
-    let title = title.unwrap_or_else(|| description.chars().take(30).collect());
+    let title = title.unwrap_or_else(|| {
+        // The first sentence, at most 30 characters, without a dangling bracket or comma.
+        let first: String = description.chars().take_while(|c| !"。！？；\n".contains(*c)).take(30).collect();
+        first.trim_end_matches(['（', '(', '，', ',', '、', '：', ':', ' ']).to_owned()
+    });
     Ok(IntakeClue {
         source_clue_id,
         reported_at,
