@@ -291,7 +291,7 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
         // Write the bulk load out now rather than during the measurements (needs the
         // `pg_checkpoint` role, which scripts/bench.sh grants; skipped without it).
         if let Err(e) = sqlx::query("CHECKPOINT").execute(&mut c).await {
-            eprintln!("no CHECKPOINT after the preload ({e}); the background checkpoint may overlap the load");
+            println!("note: no CHECKPOINT after the preload ({e}); the background checkpoint may overlap the load");
         }
     } else {
         sqlx::query("ANALYZE").execute(&mut c).await.unwrap();

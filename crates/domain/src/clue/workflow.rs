@@ -276,7 +276,9 @@ impl Definition {
         let mut errs = Vec::new();
         let mut keys = BTreeSet::new();
         for (i, a) in self.activities.iter().enumerate() {
-            let f = |m: &str| FieldError::new("activities", format!("第 {} 个节点（{}）：{m}", i + 1, a.key));
+            let f = |m: &str| {
+                FieldError::named(format!("activities[{i}]"), format!("第 {} 个节点（{}）：{m}", i + 1, a.key))
+            };
             if !is_key(&a.key) {
                 errs.push(f("节点标识须为小写字母开头的字母、数字、下划线，不超过 40 个字符"));
             }
@@ -332,7 +334,9 @@ impl Definition {
         }
         let mut seen = BTreeSet::new();
         for (i, t) in self.transitions.iter().enumerate() {
-            let f = |m: &str| FieldError::new("transitions", format!("第 {} 条连线（{}）：{m}", i + 1, t.label));
+            let f = |m: &str| {
+                FieldError::named(format!("transitions[{i}]"), format!("第 {} 条连线（{}）：{m}", i + 1, t.label))
+            };
             let from = self.activity(&t.from);
             if from.is_none() || self.activity(&t.to).is_none() {
                 errs.push(f("起止节点不存在"));
