@@ -2513,6 +2513,12 @@ export interface components {
             definition?: components["schemas"]["Definition"] | null;
             description?: string;
             enabled: boolean;
+            /**
+             * Format: int64
+             * @description The version the editor started from; a newer published version answers 409 instead of
+             *     being overwritten.
+             */
+            expected_version?: number | null;
             name: string;
             /** @description What changed (shown in the version list). */
             note?: string;
