@@ -4,6 +4,7 @@ pub mod auth;
 pub mod clue;
 pub mod error;
 pub mod extract;
+pub mod integration;
 pub mod platform;
 pub mod session;
 pub mod web;
@@ -42,6 +43,12 @@ pub struct Inner {
     pub web_dir: Option<PathBuf>,
     /// Caches and files of the clue-center engine.
     pub clue: clue::engine::Runtime,
+    /// This server's own base URL (the built-in simulators live under it).
+    pub self_url: integration::SelfUrl,
+    /// Gateway secrets held per external system.
+    pub tokens: integration::gateway::Tokens,
+    /// Timing of the delivery relay.
+    pub relay: integration::relay::RelayConfig,
     dummy_hash: tokio::sync::OnceCell<String>,
 }
 
@@ -60,6 +67,9 @@ impl AppState {
             auth,
             web_dir,
             clue: clue::engine::Runtime::new(data_dir),
+            self_url: integration::SelfUrl::default(),
+            tokens: integration::gateway::Tokens::default(),
+            relay: integration::relay::RelayConfig::default(),
             dummy_hash: tokio::sync::OnceCell::new(),
         }))
     }

@@ -526,10 +526,10 @@ async fn status_changes_are_called_back_to_the_source_signed_and_in_order() {
     let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
     act(&f, &f.dispatcher, &d, json!({"action": "forward"})).await;
     let client = reqwest::Client::new();
-    let n = xiezhi_api::clue::callback::drain(&f.app.state, &client).await.unwrap();
+    let n = xiezhi_api::integration::relay::drain(&f.app.state, &client).await.unwrap();
     assert!(n >= 1);
     // Per-key ordering: the second event goes out on the next pass.
-    while xiezhi_api::clue::callback::drain(&f.app.state, &client).await.unwrap() > 0 {}
+    while xiezhi_api::integration::relay::drain(&f.app.state, &client).await.unwrap() > 0 {}
     let got = got.lock().unwrap().clone();
     assert_eq!(got.len(), 3, "{got:?}");
     assert!(got.iter().all(|(_, ok)| *ok), "every callback is signed with the source's secret");

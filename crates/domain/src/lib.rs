@@ -7,6 +7,7 @@ pub mod clue;
 pub mod crypto;
 pub mod geo;
 pub mod ids;
+pub mod integration;
 pub mod page;
 pub mod permission;
 pub mod values;

@@ -144,7 +144,8 @@ pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
     tracing::info!(%url, database = db.backend().as_str(), "xiezhi is serving");
     println!("獬豸 Xiezhi is serving at {url}  (API docs: {url}api/docs/)");
     let purge = tokio::spawn(purge_sessions(db.clone(), state.auth.idle_ms()));
-    let relay = tokio::spawn(xiezhi_api::clue::callback::run(state.clone()));
+    state.self_url.set(&format!("http://{addr}"));
+    let relay = tokio::spawn(xiezhi_api::integration::relay::run(state.clone()));
     let app = xiezhi_api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())

@@ -112,3 +112,32 @@ mod tests {
         assert_eq!(like_pattern("丽水"), "%丽水%");
     }
 }
+
+/// An optional `f64` bind that stays a DOUBLE PRECISION parameter when it is NULL.
+///
+/// sqlx 0.9's Any driver swaps the NULL kinds of `f32` and `f64` when it hands arguments to
+/// PostgreSQL: `Option<f64>::None` goes out as a `real` (float4) NULL. The first execution of a
+/// statement fixes its parameter types in the statement cache, so after a NULL every later
+/// `Some(f64)` in that position fails with "incorrect binary data format". Binding the NULL as the
+/// other kind gives PostgreSQL a float8 NULL. `migrations::nullable_reals_bind_in_any_order`
+/// checks this on both backends (and fails if sqlx fixes the swap, so this can go).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct OptF64(pub Option<f64>);
+
+impl sqlx::Type<sqlx::Any> for OptF64 {
+    fn type_info() -> sqlx::any::AnyTypeInfo {
+        <f64 as sqlx::Type<sqlx::Any>>::type_info()
+    }
+}
+
+impl<'q> sqlx::Encode<'q, sqlx::Any> for OptF64 {
+    fn encode_by_ref(
+        &self,
+        buf: &mut <sqlx::Any as sqlx::Database>::ArgumentBuffer,
+    ) -> Result<sqlx::encode::IsNull, sqlx::error::BoxDynError> {
+        match self.0 {
+            Some(v) => <f64 as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&v, buf),
+            None => <Option<f32> as sqlx::Encode<'q, sqlx::Any>>::encode_by_ref(&None, buf),
+        }
+    }
+}

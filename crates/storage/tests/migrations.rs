@@ -95,9 +95,9 @@ async fn postgres_schema_matches_sqlite_schema() {
     assert_eq!(lite, pgcols);
 }
 
-#[tokio::test]
-async fn constraint_violations_name_the_field_on_every_backend() {
-    let db = match std::env::var("XIEZHI_TEST_DATABASE_URL") {
+/// A fresh database of the backend under test.
+async fn backend_db() -> Db {
+    match std::env::var("XIEZHI_TEST_DATABASE_URL") {
         Ok(admin) if admin.starts_with("postgres") => {
             let name = format!("xz_mig_{}", hex::encode(rand::random::<[u8; 6]>()));
             let a =
@@ -117,7 +117,12 @@ async fn constraint_violations_name_the_field_on_every_backend() {
             db
         }
         _ => sqlite().await,
-    };
+    }
+}
+
+#[tokio::test]
+async fn constraint_violations_name_the_field_on_every_backend() {
+    let db = backend_db().await;
     let mut tx = db.begin().await.unwrap();
     let r = xiezhi_storage::platform::role::RoleWrite {
         code: "sys_admin".into(),
@@ -165,4 +170,24 @@ async fn a_nonce_is_accepted_once_per_source_until_it_expires() {
     // After expiry the row is purged; the signature window makes such an old request stale anyway.
     assert!(clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 3_000, 2_000).await.unwrap());
     tx.commit().await.unwrap();
+}
+
+#[tokio::test]
+async fn nullable_reals_bind_in_any_order() {
+    use xiezhi_storage::dialect::OptF64;
+    let db = backend_db().await;
+    let mut conn = db.conn().await.unwrap();
+    sqlx::query("CREATE TABLE t_reals (id BIGINT NOT NULL, v DOUBLE PRECISION)").execute(&mut *conn).await.unwrap();
+    // The same statement, first with NULL, then with values: the cached statement must accept both.
+    for (i, v) in [None, Some(0.875), None, Some(-119.5)].into_iter().enumerate() {
+        sqlx::query("INSERT INTO t_reals (id, v) VALUES ($1, $2)")
+            .bind(i as i64)
+            .bind(OptF64(v))
+            .execute(&mut *conn)
+            .await
+            .unwrap_or_else(|e| panic!("bind {v:?}: {e}"));
+    }
+    let got: Vec<(i64, Option<f64>)> =
+        sqlx::query_as("SELECT id, v FROM t_reals ORDER BY id").fetch_all(&mut *conn).await.unwrap();
+    assert_eq!(got, vec![(0, None), (1, Some(0.875)), (2, None), (3, Some(-119.5))]);
 }

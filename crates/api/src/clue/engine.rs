@@ -1355,6 +1355,7 @@ pub async fn enqueue_callbacks(
                 ordering_key: &key,
                 event_id: &event_id,
                 payload: &text,
+                case_id: Some(case_id),
                 now,
             },
         )

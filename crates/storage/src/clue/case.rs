@@ -1,7 +1,7 @@
 //! Clues, cases, tasks, the timeline and suspected-duplicate reviews.
 
 use crate::db::{Backend, Conn};
-use crate::dialect;
+use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
 use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic};
 
@@ -222,13 +222,13 @@ pub async fn insert_clue(conn: &mut Conn, c: &NewClue) -> StorageResult<i64> {
     .bind(&c.raw_payload)
     .bind(c.case_id)
     .bind(&c.dedup)
-    .bind(c.dedup_score)
+    .bind(OptF64(c.dedup_score))
     .bind(c.received_at)
     .bind(c.reported_at)
     .bind(&c.description)
     .bind(&c.address)
-    .bind(c.lon)
-    .bind(c.lat)
+    .bind(OptF64(c.lon))
+    .bind(OptF64(c.lat))
     .bind(&c.coord_system)
     .bind(&c.region_code)
     .bind(c.category_id)
@@ -348,8 +348,8 @@ pub async fn insert_case(conn: &mut Conn, c: &NewCase) -> StorageResult<i64> {
     .bind(&c.address)
     .bind(&c.region_code)
     .bind(&c.county_code)
-    .bind(c.lon)
-    .bind(c.lat)
+    .bind(OptF64(c.lon))
+    .bind(OptF64(c.lat))
     .bind(c.grid_cell)
     .bind(c.category_id)
     .bind(c.case_type_id)
