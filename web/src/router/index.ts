@@ -3,6 +3,7 @@ import { useAuthStore } from '@/stores/auth'
 import { useTabsStore } from '@/stores/tabs'
 import { findGroup, firstAccessiblePath, permitted } from './menu'
 import { clueRoutes } from './modules/clue'
+import { integrationRoutes } from './modules/integration'
 import { platformRoutes } from './modules/platform'
 
 const Layout = () => import('@/layout/index.vue')
@@ -29,6 +30,7 @@ export const layoutRoutes: RouteRecordRaw[] = [
     ],
   },
   ...clueRoutes,
+  ...integrationRoutes,
   ...platformRoutes,
 ]
 
