@@ -350,5 +350,10 @@ pub mod perm {
         CaseDispatch = "clue:case:dispatch",
         CaseExport = "clue:case:export",
         CaseReveal = "clue:case:reveal",
+        SystemView = "integration:system:view",
+        SystemEdit = "integration:system:edit",
+        DeliveryView = "integration:delivery:view",
+        DeliveryManage = "integration:delivery:manage",
+        ExchangeView = "integration:exchange:view",
     }
 }

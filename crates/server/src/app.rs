@@ -145,14 +145,16 @@ pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
     println!("獬豸 Xiezhi is serving at {url}  (API docs: {url}api/docs/)");
     let purge = tokio::spawn(purge_sessions(db.clone(), state.auth.idle_ms()));
     state.self_url.set(&format!("http://{addr}"));
-    let relay = tokio::spawn(xiezhi_api::integration::relay::run(state.clone()));
+    let background = xiezhi_api::integration::start(&state).await;
     let app = xiezhi_api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| AppError::Other(e.to_string()))?;
     purge.abort();
-    relay.abort();
+    for t in background {
+        t.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)

@@ -4,7 +4,9 @@
 //! simulator built into this server (mounted under `/sim/<code>`).
 
 pub mod gateway;
+pub mod province;
 pub mod relay;
+pub mod routes;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -99,4 +101,34 @@ pub async fn settings(state: &AppState, code: &str) -> ApiResult<Settings> {
     let mut conn = state.db.conn().await?;
     let row = store::system(&mut conn, code).await?;
     Settings::from_row(state, row)
+}
+
+/// The simulators built into this server (served under `/sim/<code>` for systems whose endpoint is
+/// empty).
+pub struct Sims {
+    pub province: std::sync::Arc<xiezhi_sim::province::ProvinceSim>,
+}
+
+impl Default for Sims {
+    fn default() -> Self {
+        Sims { province: xiezhi_sim::province::ProvinceSim::new(Default::default()) }
+    }
+}
+
+/// The simulators' routes, mounted under `/sim`.
+pub fn sim_router(sims: &Sims) -> axum::Router {
+    axum::Router::new().nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
+}
+
+/// Background work of the external systems: the delivery relay, the province status poller and
+/// the built-in simulators' loops. Returns the tasks to abort on shutdown.
+pub async fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    if let Err(e) = province::sync_builtin(state, &state.sims.province).await {
+        tracing::warn!(error = %e, "built-in province simulator");
+    }
+    vec![
+        tokio::spawn(relay::run(state.clone())),
+        tokio::spawn(province::run_poller(state.clone())),
+        tokio::spawn(state.sims.province.clone().run()),
+    ]
 }

@@ -112,37 +112,48 @@ pub struct Attempt {
 
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
-    vec![callback::CHANNEL]
+    vec![callback::CHANNEL, super::province::CHANNEL]
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
     match m.channel.as_str() {
         callback::CHANNEL => callback::deliver(state, http, m).await,
+        super::province::CHANNEL => super::province::deliver(state, http, m).await,
         other => Attempt { outcome: Outcome::Rejected(format!("未知的投递通道 {other}")), log: Vec::new() },
     }
 }
 
 /// Channels without a query answer `Missing`: their deliveries are at least once.
-async fn reconcile(_state: &AppState, _http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
-    let _ = m;
-    (Found::Missing, Vec::new())
+async fn reconcile(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
+    match m.channel.as_str() {
+        super::province::CHANNEL => super::province::reconcile(state, http, m).await,
+        _ => (Found::Missing, Vec::new()),
+    }
 }
 
-async fn max_attempts(_state: &AppState, m: &MessageRow) -> i64 {
+async fn max_attempts(state: &AppState, m: &MessageRow) -> i64 {
     match m.channel.as_str() {
         callback::CHANNEL => callback::MAX_ATTEMPTS,
+        super::province::CHANNEL => match super::settings(state, super::system::PROVINCE).await {
+            Ok(s) => s.max_attempts,
+            Err(_) => callback::MAX_ATTEMPTS,
+        },
         _ => 1,
     }
 }
 
 /// What the owning module does in the transaction that records the outcome.
 async fn on_delivered(tx: &mut Conn, m: &MessageRow, reference: &str, now: i64) -> ApiResult<()> {
-    let _ = (tx, m, reference, now);
+    if m.channel == super::province::CHANNEL {
+        super::province::on_delivered(tx, m, reference, now).await?;
+    }
     Ok(())
 }
 
 async fn on_parked(tx: &mut Conn, m: &MessageRow, error: &str, now: i64) -> ApiResult<()> {
-    let _ = (tx, m, error, now);
+    if m.channel == super::province::CHANNEL {
+        super::province::on_parked(tx, m, error, now).await?;
+    }
     Ok(())
 }
 
