@@ -287,7 +287,7 @@ async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_versi
     let (_, detail) = f.app.get(&f.dispatcher, &format!("/api/clue/workflows/{}", wf["id"])).await;
     let mut def = detail["definition"].clone();
     let transitions = def["transitions"].as_array_mut().unwrap();
-    transitions.retain(|t| !(t["from"] == "dispatch" && t["auto"] == true));
+    transitions.retain(|t| !(t["from"] == "dispatch" && t["auto"] == true && t["action"] == "dispatch"));
     let (st, body) = f
         .app
         .put(

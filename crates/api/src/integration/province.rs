@@ -8,6 +8,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use xiezhi_domain::integration::china_time;
@@ -33,7 +34,7 @@ const SOURCE_SYSTEM: &str = "丽水市智慧执法平台（獬豸）";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
-    Push { interface: Interface, push: Push },
+    Push { interface: Interface, push: Box<Push> },
     Release { interface: Interface, release: Release },
 }
 
@@ -121,7 +122,8 @@ pub async fn queue_new_case(tx: &mut Conn, case_id: i64, source_kind: &str, now:
         source_system: SOURCE_SYSTEM.into(),
     };
     store::queue_province_case(tx, case_id, interface.as_str(), &push_id, now).await?;
-    let payload = serde_json::to_string(&Message::Push { interface, push }).map_err(ApiError::internal)?;
+    let payload =
+        serde_json::to_string(&Message::Push { interface, push: Box::new(push) }).map_err(ApiError::internal)?;
     outbox::enqueue(
         tx,
         &NewMessage {
@@ -470,59 +472,36 @@ pub async fn run_poller(state: AppState) {
 }
 
 /// F83: the province pushes feedback. Signed like a gateway call with our own app key and secret;
-/// processed once per `feedbackId` (a repeat answers success again).
-pub async fn receive_feedback(state: &AppState, params: &SignParams, body: &[u8]) -> (u16, Envelope<Value>) {
+/// processed once per `feedbackId` (a repeat answers success again). Errors use the platform's
+/// error body with real HTTP statuses (docs/integrations/province.md).
+pub async fn receive_feedback(state: &AppState, params: &SignParams, body: &[u8]) -> ApiResult<Envelope<Value>> {
     let started = Instant::now();
-    let s = match super::settings(state, system::PROVINCE).await {
-        Ok(s) => s,
-        Err(_) => return (500, Envelope::error(code::UPSTREAM, "内部错误")),
-    };
-    if let Err((status, env)) = check_signature(&s, params) {
-        return (status, env);
-    }
-    let fb: p::Feedback = match serde_json::from_slice(body) {
-        Ok(f) => f,
-        Err(e) => return (400, Envelope::error(code::BAD_REQUEST, format!("报文无法解析：{e}"))),
-    };
+    let s = super::settings(state, system::PROVINCE).await?;
+    check_signature(&s, params)?;
+    let fb: p::Feedback =
+        serde_json::from_slice(body).map_err(|e| ApiError::BadRequest(format!("反馈报文无法解析：{e}")))?;
     let request = String::from_utf8_lossy(body).into_owned();
-    let result = async {
-        let mut tx = state.db.begin().await?;
-        if store::inbound_result(&mut tx, system::PROVINCE, &fb.feedback_id).await?.is_some() {
-            let l = log(
-                p::FEEDBACK_PUSH,
-                "duplicate",
-                String::new(),
-                &Value::String(request.clone()),
-                String::new(),
-                started,
-            );
-            log_one(&mut tx, "in", &l, None, &fb.feedback_id).await?;
-            tx.commit().await.map_err(ApiError::internal)?;
-            return Ok::<bool, ApiError>(false);
-        }
-        let now = now_ms();
-        let case_id = store::province_case_by_push(&mut tx, &fb.progress.clue_id).await?.map(|r| r.case_id);
-        apply_progress(state, &mut tx, &fb.progress, now).await?;
-        store::record_inbound(&mut tx, system::PROVINCE, &fb.feedback_id, "ok", now).await?;
+    let mut tx = state.db.begin().await?;
+    if store::inbound_result(&mut tx, system::PROVINCE, &fb.feedback_id).await?.is_some() {
         let l = Logged {
-            request: request.clone(),
-            ..log(p::FEEDBACK_PUSH, "ok", String::new(), &Value::Null, String::new(), started)
+            request,
+            ..log(p::FEEDBACK_PUSH, "duplicate", String::new(), &Value::Null, String::new(), started)
         };
-        log_one(&mut tx, "in", &l, case_id, &fb.feedback_id).await?;
+        log_one(&mut tx, "in", &l, None, &fb.feedback_id).await?;
         tx.commit().await.map_err(ApiError::internal)?;
-        Ok(true)
+        return Ok(Envelope::ok(json!({ "feedbackId": fb.feedback_id, "duplicate": true })));
     }
-    .await;
-    match result {
-        Ok(_) => (200, Envelope::ok(json!({ "feedbackId": fb.feedback_id }))),
-        Err(ApiError::NotFound) => (404, Envelope::error(code::BAD_REQUEST, "clueId 不存在")),
-        // A concurrent repeat lost the race on the primary key: the first one was processed.
-        Err(ApiError::Conflict { .. }) => (200, Envelope::ok(json!({ "feedbackId": fb.feedback_id }))),
-        Err(e) => {
-            tracing::warn!(error = %e, "province feedback");
-            (500, Envelope::error(code::UPSTREAM, "内部错误，请重试"))
-        }
-    }
+    let now = now_ms();
+    let case_id =
+        store::province_case_by_push(&mut tx, &fb.progress.clue_id).await?.map(|r| r.case_id).ok_or_else(|| {
+            ApiError::Coded { status: StatusCode::NOT_FOUND, code: "unknown_clue", message: "clueId 不存在".into() }
+        })?;
+    apply_progress(state, &mut tx, &fb.progress, now).await?;
+    store::record_inbound(&mut tx, system::PROVINCE, &fb.feedback_id, "ok", now).await?;
+    let l = Logged { request, ..log(p::FEEDBACK_PUSH, "ok", String::new(), &Value::Null, String::new(), started) };
+    log_one(&mut tx, "in", &l, Some(case_id), &fb.feedback_id).await?;
+    tx.commit().await.map_err(ApiError::internal)?;
+    Ok(Envelope::ok(json!({ "feedbackId": fb.feedback_id })))
 }
 
 /// The gateway-style signature of an inbound call.
@@ -537,17 +516,21 @@ pub struct SignParams {
     pub sign: String,
 }
 
-fn check_signature(s: &Settings, params: &SignParams) -> Result<(), (u16, Envelope<Value>)> {
+fn check_signature(s: &Settings, params: &SignParams) -> ApiResult<()> {
+    let refuse = |code: &'static str, message: &str| ApiError::Coded {
+        status: StatusCode::UNAUTHORIZED,
+        code,
+        message: message.into(),
+    };
     if !s.enabled || s.app_key.is_empty() || params.app_key != s.app_key {
-        return Err((401, Envelope::error(code::NO_ACCESS, "appKey 未授权")));
+        return Err(refuse("unknown_app_key", "appKey 未授权或省平台对接未启用"));
     }
-    let t: i64 =
-        params.request_time.parse().map_err(|_| (400, Envelope::error(code::BAD_REQUEST, "requestTime 无效")))?;
+    let t: i64 = params.request_time.parse().map_err(|_| refuse("stale_timestamp", "requestTime 无效"))?;
     if (now_ms() - t).abs() > gw::TIME_WINDOW_MS {
-        return Err((401, Envelope::error(code::STALE_TIME, "requestTime 超出允许范围")));
+        return Err(refuse("stale_timestamp", "requestTime 超出允许范围"));
     }
     if !gw::sign_matches(&gw::sign(&s.app_key, &s.secret, t), &params.sign) {
-        return Err((401, Envelope::error(code::BAD_SIGN, "签名错误")));
+        return Err(refuse("bad_signature", "签名错误"));
     }
     Ok(())
 }

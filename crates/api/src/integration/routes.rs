@@ -594,9 +594,19 @@ pub struct FeedbackSign {
 /// province link's own key; idempotent by `feedbackId`. Answers the gateway envelope.
 #[utoipa::path(post, path = "/api/integration/province/feedback", tag = "integration", params(FeedbackSign),
     request_body(content = Object, description = "Feedback (docs/integrations/province.md)"),
-    responses((status = 200, description = "code 00"), (status = 400, description = "malformed"), (status = 401, description = "signature"), (status = 404, description = "unknown clueId")))]
-async fn province_feedback(State(s): State<AppState>, Query(q): Query<FeedbackSign>, body: Bytes) -> Response {
+    responses((status = 200, description = "envelope with code 00"), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
+async fn province_feedback(
+    State(s): State<AppState>,
+    Query(q): Query<FeedbackSign>,
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Response {
     let params = SignParams { app_key: q.app_key, request_time: q.request_time, sign: q.sign };
-    let (status, env) = province::receive_feedback(&s, &params, &body).await;
-    (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), axum::Json(env)).into_response()
+    let body = match crate::clue::intake::body_of(body) {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    match province::receive_feedback(&s, &params, &body).await {
+        Ok(env) => axum::Json(env).into_response(),
+        Err(e) => e.into_response(),
+    }
 }
