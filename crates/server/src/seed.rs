@@ -223,7 +223,7 @@ pub async fn run(cfg: &Config, history: usize) -> Result<(), AppError> {
         }
     }
     if seed_province(&state, &db).await? {
-        println!("省执法平台对接已启用（内置模拟器）：市容环境类（E05）新线索将自动推送");
+        println!("省执法平台对接已启用（内置模拟器）：生态环境、市场监管类（Z02、Z03）新线索将自动推送");
     }
     println!("演示账号 / demo accounts (also in {}):", path.display());
     for a in &accounts {
@@ -341,7 +341,8 @@ async fn seed_sources(state: &xiezhi_api::AppState, tx: &mut xiezhi_storage::Con
     Ok(())
 }
 
-/// Enable the provincial link against the built-in simulator for new 市容环境 (E05) clues, unless
+/// Enable the provincial link against the built-in simulator for new 生态环境 and 市场监管 (Z02, Z03)
+/// enforcement clues, unless
 /// an administrator has configured it already. Runs after the history so old cases stay local.
 async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
     use xiezhi_storage::integration as ext;
@@ -358,7 +359,7 @@ async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) ->
         timeout_ms: 5_000,
         max_attempts: 12,
         schedule_minutes: 5,
-        options: r#"{"categories":["E05"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#.into(),
+        options: r#"{"categories":["Z02","Z03"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#.into(),
     };
     ext::update_system(&mut tx, "province", &w, "seed-demo", xiezhi_api::now_ms()).await?;
     tx.commit().await.map_err(StorageError::from)?;

@@ -93,15 +93,12 @@ pub struct ProvinceSim {
     http: reqwest::Client,
 }
 
-/// Departments clues are transferred to, by category family (first letter and digits).
+/// Departments clues are transferred to, by category family (the rest: the enforcement bureau).
 const DEPARTMENTS: &[(&str, &str)] = &[
-    ("E01", "丽水市生态环境局"),
-    ("E02", "丽水市市场监督管理局"),
-    ("E03", "丽水市住房和城乡建设局"),
-    ("E04", "丽水市自然资源和规划局"),
-    ("E05", "丽水市综合行政执法局"),
-    ("E06", "丽水市交通运输局"),
-    ("C", "丽水市综合行政执法局"),
+    ("Z01", "丽水市自然资源和规划局"),
+    ("Z02", "丽水市生态环境局"),
+    ("Z03", "丽水市市场监督管理局"),
+    ("Z04", "丽水市交通运输局"),
 ];
 
 fn department_for(category: &str) -> &'static str {
