@@ -5570,7 +5570,9 @@ export interface operations {
         parameters: {
             query?: {
                 appKey?: string;
+                /** @description Milliseconds since the epoch. */
                 requestTime?: string;
+                /** @description `md5(appKey + secret + requestTime)`, hex. */
                 sign?: string;
             };
             header?: never;

@@ -12,18 +12,18 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use xiezhi_domain::integration::china_time;
-use xiezhi_domain::integration::gateway::{self as gw, Envelope, code};
+use xiezhi_domain::integration::gateway::{self as gw, Envelope, SignParams, code};
 use xiezhi_domain::integration::province::{
     self as p, Accepted, Interface, Progress, Push, QueryAnswer, Release, status,
 };
 use xiezhi_sim::province::{ProvinceConfig, ProvinceSim};
 use xiezhi_storage::Conn;
 use xiezhi_storage::clue::case::{self as cases, CaseState, NewEvent};
-use xiezhi_storage::integration::{self as store, NewExchange, ProvinceCaseRow};
+use xiezhi_storage::integration::{self as store, ProvinceCaseRow};
 use xiezhi_storage::outbox::{self, MessageRow, NewMessage};
 
 use super::gateway::{self as client, GatewayError};
-use super::relay::{Attempt, Found, Logged, Outcome};
+use super::relay::{Attempt, Found, Logged, Outcome, record_exchange};
 use super::{Settings, system};
 use crate::{ApiError, ApiResult, AppState, now_ms};
 
@@ -417,34 +417,11 @@ pub async fn poll(state: &AppState, http: &reqwest::Client) -> ApiResult<usize> 
                 Err((e, text)) => ("retry", e.to_string(), text),
             };
             let l = log(path, outcome, error, &body, text, started);
-            log_one(&mut tx, "out", &l, None, "").await?;
+            record_exchange(&mut tx, "out", &l, None, None, "").await?;
             tx.commit().await.map_err(ApiError::internal)?;
         }
     }
     Ok(changed)
-}
-
-async fn log_one(tx: &mut Conn, direction: &str, l: &Logged, case_id: Option<i64>, reference: &str) -> ApiResult<()> {
-    store::log_exchange(
-        tx,
-        &NewExchange {
-            system: &l.system,
-            direction,
-            interface: &l.interface,
-            outbox_id: None,
-            case_id,
-            reference,
-            http_status: l.http_status,
-            outcome: l.outcome,
-            error: &l.error,
-            request: &l.request,
-            response: &l.response,
-            duration_ms: l.duration_ms,
-            now: now_ms(),
-        },
-    )
-    .await?;
-    Ok(())
 }
 
 /// Poll on the configured schedule (one instance per period, claimed in the database).
@@ -487,7 +464,7 @@ pub async fn receive_feedback(state: &AppState, params: &SignParams, body: &[u8]
             request,
             ..log(p::FEEDBACK_PUSH, "duplicate", String::new(), &Value::Null, String::new(), started)
         };
-        log_one(&mut tx, "in", &l, None, &fb.feedback_id).await?;
+        record_exchange(&mut tx, "in", &l, None, None, &fb.feedback_id).await?;
         tx.commit().await.map_err(ApiError::internal)?;
         return Ok(Envelope::ok(json!({ "feedbackId": fb.feedback_id, "duplicate": true })));
     }
@@ -499,21 +476,9 @@ pub async fn receive_feedback(state: &AppState, params: &SignParams, body: &[u8]
     apply_progress(state, &mut tx, &fb.progress, now).await?;
     store::record_inbound(&mut tx, system::PROVINCE, &fb.feedback_id, "ok", now).await?;
     let l = Logged { request, ..log(p::FEEDBACK_PUSH, "ok", String::new(), &Value::Null, String::new(), started) };
-    log_one(&mut tx, "in", &l, Some(case_id), &fb.feedback_id).await?;
+    record_exchange(&mut tx, "in", &l, None, Some(case_id), &fb.feedback_id).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(Envelope::ok(json!({ "feedbackId": fb.feedback_id })))
-}
-
-/// The gateway-style signature of an inbound call.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignParams {
-    #[serde(default)]
-    pub app_key: String,
-    #[serde(default)]
-    pub request_time: String,
-    #[serde(default)]
-    pub sign: String,
 }
 
 fn check_signature(s: &Settings, params: &SignParams) -> ApiResult<()> {

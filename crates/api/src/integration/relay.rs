@@ -110,6 +110,37 @@ pub struct Attempt {
     pub log: Vec<Logged>,
 }
 
+/// Write one exchange to the log (in the caller's transaction).
+pub async fn record_exchange(
+    tx: &mut Conn,
+    direction: &str,
+    l: &Logged,
+    outbox_id: Option<i64>,
+    case_id: Option<i64>,
+    reference: &str,
+) -> ApiResult<()> {
+    store::log_exchange(
+        tx,
+        &NewExchange {
+            system: &l.system,
+            direction,
+            interface: &l.interface,
+            outbox_id,
+            case_id,
+            reference,
+            http_status: l.http_status,
+            outcome: l.outcome,
+            error: &l.error,
+            request: &l.request,
+            response: &l.response,
+            duration_ms: l.duration_ms,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
     vec![callback::CHANNEL, super::province::CHANNEL]
@@ -234,25 +265,7 @@ pub async fn drain(state: &AppState, http: &reqwest::Client) -> ApiResult<usize>
     let now = now_ms();
     for (m, a) in results {
         for l in &a.log {
-            store::log_exchange(
-                &mut tx,
-                &NewExchange {
-                    system: &l.system,
-                    direction: "out",
-                    interface: &l.interface,
-                    outbox_id: Some(m.id),
-                    case_id: m.case_id,
-                    reference: &m.event_id,
-                    http_status: l.http_status,
-                    outcome: l.outcome,
-                    error: &l.error,
-                    request: &l.request,
-                    response: &l.response,
-                    duration_ms: l.duration_ms,
-                    now,
-                },
-            )
-            .await?;
+            record_exchange(&mut tx, "out", l, Some(m.id), m.case_id, &m.event_id).await?;
         }
         let cap = caps.get(&m.channel).copied().unwrap_or(1);
         let park = m.attempts + 1 >= cap;

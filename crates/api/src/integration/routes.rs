@@ -16,13 +16,14 @@ use xiezhi_domain::page::PageRequest;
 use xiezhi_storage::integration::{self as store, ExchangeFilter, SystemWrite};
 use xiezhi_storage::{audit, outbox};
 
-use super::province::{self, SignParams};
+use super::province;
 use super::{Settings, system};
 use crate::auth::{Authorized, perm};
 use crate::error::{ApiError, ApiErrorBody, ApiResult, Validator};
 use crate::extract::{Json, Path, Query};
 use crate::platform::flag;
 use crate::{AppState, now_ms};
+use xiezhi_domain::integration::gateway::SignParams;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -578,29 +579,17 @@ async fn province_case(
     })))
 }
 
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct FeedbackSign {
-    #[serde(rename = "appKey", default)]
-    pub app_key: String,
-    #[serde(rename = "requestTime", default)]
-    pub request_time: String,
-    #[serde(default)]
-    pub sign: String,
-}
-
 /// F83 执法反馈推送: the provincial platform reports a transfer or a disposal result. Signed like a
 /// gateway call (`appKey`, `requestTime`, `sign = md5(appKey + secret + requestTime)`) with the
 /// province link's own key; idempotent by `feedbackId`. Answers the gateway envelope.
-#[utoipa::path(post, path = "/api/integration/province/feedback", tag = "integration", params(FeedbackSign),
+#[utoipa::path(post, path = "/api/integration/province/feedback", tag = "integration", params(SignParams),
     request_body(content = Object, description = "Feedback (docs/integrations/province.md)"),
     responses((status = 200, description = "envelope with code 00"), (status = 400, body = ApiErrorBody), (status = 401, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
 async fn province_feedback(
     State(s): State<AppState>,
-    Query(q): Query<FeedbackSign>,
+    Query(params): Query<SignParams>,
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Response {
-    let params = SignParams { app_key: q.app_key, request_time: q.request_time, sign: q.sign };
     let body = match crate::clue::intake::body_of(body) {
         Ok(b) => b,
         Err(e) => return e.into_response(),
