@@ -668,7 +668,9 @@ async fn a_clue_goes_to_the_province_is_transferred_and_its_feedback_closes_the_
     let other_id = case_of(&f, &f.dispatcher, other["case_no"].as_str().unwrap()).await["case"]["id"].as_i64().unwrap();
     let (_, none) = f.app.get(&f.dispatcher, &format!("/api/integration/province/cases/{other_id}")).await;
     assert!(none.is_null());
-    // The simulator reviews, transfers and disposes, pushing feedback to our endpoint each time.
+    // The simulator reviews, transfers and disposes, pushing feedback to our endpoint each time —
+    // every message twice.
+    sim.faults.set(xiezhi_sim::faults::FaultSettings { duplicate_rate: 1.0, ..Default::default() });
     let runner = tokio::spawn(sim.clone().run());
     let mut status = Value::Null;
     for _ in 0..100 {
@@ -689,6 +691,13 @@ async fn a_clue_goes_to_the_province_is_transferred_and_its_feedback_closes_the_
     for n in ["推送省平台", "省平台转交", "省平台反馈", "省平台反馈处置结果"] {
         assert!(names.contains(&n), "{n} missing from {names:?}");
     }
+    for n in ["省平台转交", "省平台反馈"] {
+        assert_eq!(
+            names.iter().filter(|x| **x == n).count(),
+            1,
+            "a repeated feedback message changes nothing: {names:?}"
+        );
+    }
     act(&f, &f.township, &d, json!({"action": "pass"})).await;
     let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
     act(&f, &f.dispatcher, &d, json!({"action": "close"})).await;
@@ -702,6 +711,8 @@ async fn a_clue_goes_to_the_province_is_transferred_and_its_feedback_closes_the_
     assert_eq!(st, StatusCode::OK, "{ex}");
     let dirs: Vec<&str> = ex["items"].as_array().unwrap().iter().map(|e| e["direction"].as_str().unwrap()).collect();
     assert!(dirs.contains(&"out") && dirs.contains(&"in"), "{dirs:?}");
+    let (_, dup) = f.app.get(&ops, "/api/integration/exchanges?system=province&outcome=duplicate").await;
+    assert!(dup["total"].as_i64().unwrap() >= 1, "repeats are logged as duplicates: {dup}");
 }
 
 #[tokio::test]
