@@ -7,6 +7,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::Json;
+use axum::response::{IntoResponse, Response};
+
+use crate::faults::{Fault, Faults};
 use axum::extract::{Query, State};
 use axum::routing::{Router, any};
 pub use xiezhi_domain::integration::gateway::SignParams;
@@ -151,6 +154,25 @@ impl Gateway {
             })
         })
     }
+}
+
+/// Serve one data call: the configured latency and fault, the signature check, then `work` with
+/// the caller's app key. A "drop after commit" fault does the work and then drops the connection.
+pub async fn guarded<T: serde::Serialize>(
+    faults: &Faults,
+    gateway: &Gateway,
+    params: &SignParams,
+    work: impl FnOnce(&str) -> Result<T, Envelope<()>>,
+) -> Response {
+    let fault = match faults.before().await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let answer = match gateway.check(params).and_then(|key| work(&key)) {
+        Ok(v) => Json(Envelope::ok(v)).into_response(),
+        Err(e) => Json(e).into_response(),
+    };
+    if fault == Fault::DropAfterCommit { crate::faults::reset() } else { answer }
 }
 
 /// The two token routes (GET or POST, parameters in the query string).

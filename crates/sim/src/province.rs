@@ -13,7 +13,6 @@ use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -22,8 +21,8 @@ use xiezhi_domain::integration::province::{
     self as p, Accepted, Feedback, Progress, Push, QueryAnswer, Release, status,
 };
 
-use crate::faults::{Fault, FaultSettings, Faults};
-use crate::gateway::{Gateway, SignParams};
+use crate::faults::{FaultSettings, Faults};
+use crate::gateway::{Gateway, SignParams, guarded};
 use crate::{china_time, now_ms};
 
 /// Timing and the feedback target.
@@ -316,36 +315,10 @@ impl ProvinceSim {
     }
 }
 
-type Reply = Response;
-
-fn envelope<T: Serialize>(e: Envelope<T>) -> Reply {
-    Json(e).into_response()
-}
-
-async fn guarded<T: Serialize>(
-    sim: &ProvinceSim,
-    params: &SignParams,
-    work: impl FnOnce(&str) -> Result<T, Envelope<()>>,
-) -> Reply {
-    let fault = match sim.faults.before().await {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
-    let app_key = match sim.gateway.check(params) {
-        Ok(k) => k,
-        Err(e) => return envelope(e),
-    };
-    let answer = match work(&app_key) {
-        Ok(v) => envelope(Envelope::ok(v)),
-        Err(e) => envelope(e),
-    };
-    if fault == Fault::DropAfterCommit { crate::faults::reset() } else { answer }
-}
-
 fn push_route(interface: p::Interface) -> axum::routing::MethodRouter<Arc<ProvinceSim>> {
     post(move |State(sim): State<Arc<ProvinceSim>>, Query(params): Query<SignParams>, body: Json<Push>| async move {
         let Json(push) = body;
-        guarded(&sim, &params, |key| sim.accept(interface, push, key)).await
+        guarded(&sim.faults, &sim.gateway, &params, |key| sim.accept(interface, push, key)).await
     })
 }
 
@@ -359,19 +332,19 @@ pub fn router(sim: Arc<ProvinceSim>) -> Router {
         .route(
             p::FEEDBACK_QUERY,
             post(|State(sim): State<Arc<ProvinceSim>>, Query(params): Query<SignParams>, Json(q): Json<p::Query>| async move {
-                guarded(&sim, &params, |_| Ok(sim.query(&q))).await
+                guarded(&sim.faults, &sim.gateway, &params, |_| Ok(sim.query(&q))).await
             }),
         )
         .route(
             p::COMMAND_STATUS,
             post(|State(sim): State<Arc<ProvinceSim>>, Query(params): Query<SignParams>, Json(q): Json<p::Query>| async move {
-                guarded(&sim, &params, |_| Ok(sim.query(&q))).await
+                guarded(&sim.faults, &sim.gateway, &params, |_| Ok(sim.query(&q))).await
             }),
         )
         .route(
             p::COMMAND_RELEASE,
             post(|State(sim): State<Arc<ProvinceSim>>, Query(params): Query<SignParams>, Json(r): Json<Release>| async move {
-                guarded(&sim, &params, |key| sim.release(&r, key)).await
+                guarded(&sim.faults, &sim.gateway, &params, |key| sim.release(&r, key)).await
             }),
         )
         .route("/_sim/effects", get(|State(sim): State<Arc<ProvinceSim>>| async move { Json(sim.effects()) }))

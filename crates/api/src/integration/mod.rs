@@ -7,6 +7,7 @@ pub mod gateway;
 pub mod province;
 pub mod relay;
 pub mod routes;
+pub mod supervision;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -107,24 +108,41 @@ pub async fn settings(state: &AppState, code: &str) -> ApiResult<Settings> {
 /// empty).
 pub struct Sims {
     pub province: std::sync::Arc<xiezhi_sim::province::ProvinceSim>,
+    pub supervision: std::sync::Arc<xiezhi_sim::supervision::SupervisionSim>,
 }
 
 impl Default for Sims {
     fn default() -> Self {
-        Sims { province: xiezhi_sim::province::ProvinceSim::new(Default::default()) }
+        Sims {
+            province: xiezhi_sim::province::ProvinceSim::new(Default::default()),
+            supervision: xiezhi_sim::supervision::SupervisionSim::new(),
+        }
     }
 }
 
 /// The simulators' routes, mounted under `/sim`.
 pub fn sim_router(sims: &Sims) -> axum::Router {
-    axum::Router::new().nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
+    axum::Router::new()
+        .nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
+        .nest("/sim/supervision", xiezhi_sim::supervision::router(sims.supervision.clone()))
+}
+
+/// Let the built-in simulators accept the configured credentials of the systems they stand in
+/// for. Call after start-up and after the settings change.
+pub async fn sync_builtin(state: &AppState) -> ApiResult<()> {
+    province::sync_builtin(state, &state.sims.province).await?;
+    let s = settings(state, system::SUPERVISION).await?;
+    if s.builtin && !s.app_key.is_empty() {
+        state.sims.supervision.gateway.register(&s.app_key, &s.secret);
+    }
+    Ok(())
 }
 
 /// Background work of the external systems: the delivery relay, the province status poller and
 /// the built-in simulators' loops. Returns the tasks to abort on shutdown.
 pub async fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
-    if let Err(e) = province::sync_builtin(state, &state.sims.province).await {
-        tracing::warn!(error = %e, "built-in province simulator");
+    if let Err(e) = sync_builtin(state).await {
+        tracing::warn!(error = %e, "built-in simulators");
     }
     vec![
         tokio::spawn(relay::run(state.clone())),

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use xiezhi_domain::integration::china_time;
-use xiezhi_domain::integration::gateway::{self as gw, Envelope, SignParams, code};
+use xiezhi_domain::integration::gateway::{self as gw, Envelope, SignParams};
 use xiezhi_domain::integration::province::{
     self as p, Accepted, Interface, Progress, Push, QueryAnswer, Release, status,
 };
@@ -22,7 +22,7 @@ use xiezhi_storage::clue::case::{self as cases, CaseState, NewEvent};
 use xiezhi_storage::integration::{self as store, ProvinceCaseRow};
 use xiezhi_storage::outbox::{self, MessageRow, NewMessage};
 
-use super::gateway::{self as client, GatewayError};
+use super::gateway as client;
 use super::relay::{Attempt, Found, Logged, Outcome, record_exchange};
 use super::{Settings, system};
 use crate::{ApiError, ApiResult, AppState, now_ms};
@@ -181,43 +181,11 @@ fn log(
     response: String,
     started: Instant,
 ) -> Logged {
-    Logged {
-        system: system::PROVINCE.into(),
-        interface: interface.into(),
-        http_status: None,
-        outcome,
-        error,
-        request: request.to_string(),
-        response,
-        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-    }
-}
-
-/// Map a failed gateway call to the relay's outcome.
-fn outcome_of(e: &GatewayError) -> Outcome {
-    match e {
-        GatewayError::NotSent(m) => Outcome::Retry(m.clone()),
-        GatewayError::Unknown(m) => Outcome::Unknown(m.clone()),
-        GatewayError::Answer { code: c, .. } => match c.as_str() {
-            code::SECRET_EXPIRED | code::BAD_SIGN | code::STALE_TIME => Outcome::Retry(e.to_string()),
-            code::UPSTREAM => Outcome::Unknown(e.to_string()),
-            _ => Outcome::Rejected(e.to_string()),
-        },
-    }
-}
-
-fn word(o: &Outcome) -> &'static str {
-    match o {
-        Outcome::Delivered { .. } => "ok",
-        Outcome::Retry(_) => "retry",
-        Outcome::Unknown(_) => "unknown",
-        Outcome::Rejected(_) => "rejected",
-    }
+    Logged::new(system::PROVINCE, interface, outcome, error, request.to_string(), response, started)
 }
 
 /// One attempt of a province message.
 pub async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
-    let started = Instant::now();
     let msg: Message = match serde_json::from_str(&m.payload) {
         Ok(x) => x,
         Err(e) => return Attempt { outcome: Outcome::Rejected(format!("消息无法解析：{e}")), log: Vec::new() },
@@ -227,56 +195,39 @@ pub async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -
         Ok(_) => return Attempt { outcome: Outcome::Retry("省平台对接已停用".into()), log: Vec::new() },
         Err(e) => return Attempt { outcome: Outcome::Retry(e.to_string()), log: Vec::new() },
     };
-    let (path, body) = match &msg {
-        Message::Push { interface, push } => (interface.path(), serde_json::to_value(push).unwrap_or_default()),
-        Message::Release { release, .. } => (p::COMMAND_RELEASE, serde_json::to_value(release).unwrap_or_default()),
-    };
-    let r = match &msg {
-        Message::Push { .. } => {
-            client::call::<Accepted>(&state.tokens, http, &s, path, &body).await.map(|(a, t)| (a.province_id, t))
+    match &msg {
+        Message::Push { interface, push } => {
+            let body = serde_json::to_value(push).unwrap_or_default();
+            client::push_attempt(&state.tokens, http, &s, interface.path(), &body, |a: Accepted| a.province_id).await
         }
-        Message::Release { .. } => {
-            client::call::<Progress>(&state.tokens, http, &s, path, &body).await.map(|(pr, t)| (pr.province_id, t))
+        Message::Release { release, .. } => {
+            let body = serde_json::to_value(release).unwrap_or_default();
+            client::push_attempt(&state.tokens, http, &s, p::COMMAND_RELEASE, &body, |pr: Progress| pr.province_id)
+                .await
         }
-    };
-    let (outcome, error, response) = match r {
-        Ok((reference, text)) => (Outcome::Delivered { reference }, String::new(), text),
-        Err((e, text)) => (outcome_of(&e), e.to_string(), text),
-    };
-    let l = log(path, word(&outcome), error, &body, response, started);
-    Attempt { outcome, log: vec![l] }
+    }
 }
 
 /// Did an earlier attempt arrive? Asks the matching query interface.
 pub async fn reconcile(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
-    let started = Instant::now();
     let Ok(msg) = serde_json::from_str::<Message>(&m.payload) else { return (Found::Missing, Vec::new()) };
     let s = match super::settings(state, system::PROVINCE).await {
         Ok(s) => s,
         Err(e) => return (Found::Unknown(e.to_string()), Vec::new()),
     };
-    let (interface, clue_id) = match &msg {
-        Message::Push { interface, push } => (*interface, push.clue_id.clone()),
-        Message::Release { interface, release } => (*interface, release.clue_id.clone()),
+    let (interface, clue_id, release) = match &msg {
+        Message::Push { interface, push } => (*interface, push.clue_id.clone(), false),
+        Message::Release { interface, release } => (*interface, release.clue_id.clone(), true),
     };
     let body = json!({ "clueIds": [clue_id] });
-    let path = interface.query_path();
-    match client::call::<QueryAnswer>(&state.tokens, http, &s, path, &body).await {
-        Ok((answer, text)) => {
-            let hit = answer.items.into_iter().find(|i| i.clue_id == clue_id);
-            let found = match (&msg, hit) {
-                (Message::Push { .. }, Some(pr)) => Found::Arrived { reference: pr.province_id },
-                (Message::Release { .. }, Some(pr)) if pr.status == status::RELEASED => {
-                    Found::Arrived { reference: pr.province_id }
-                }
-                _ => Found::Missing,
-            };
-            (found, vec![log(path, "ok", String::new(), &body, text, started)])
-        }
-        Err((e, text)) => {
-            (Found::Unknown(e.to_string()), vec![log(path, "unknown", e.to_string(), &body, text, started)])
-        }
-    }
+    client::query_found(&state.tokens, http, &s, interface.query_path(), &body, |answer: QueryAnswer| {
+        answer
+            .items
+            .into_iter()
+            .find(|i| i.clue_id == clue_id && (!release || i.status == status::RELEASED))
+            .map(|i| i.province_id)
+    })
+    .await
 }
 
 /// Record a delivered message on the case (same transaction as the outbox update).

@@ -83,6 +83,18 @@ pub enum Outcome {
     Rejected(String),
 }
 
+impl Outcome {
+    /// The exchange log's word for it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Delivered { .. } => "ok",
+            Outcome::Retry(_) => "retry",
+            Outcome::Unknown(_) => "unknown",
+            Outcome::Rejected(_) => "rejected",
+        }
+    }
+}
+
 /// What a reconciliation query found.
 #[derive(Debug, Clone)]
 pub enum Found {
@@ -102,6 +114,29 @@ pub struct Logged {
     pub request: String,
     pub response: String,
     pub duration_ms: i64,
+}
+
+impl Logged {
+    pub fn new(
+        system: &str,
+        interface: &str,
+        outcome: &'static str,
+        error: String,
+        request: String,
+        response: String,
+        started: std::time::Instant,
+    ) -> Logged {
+        Logged {
+            system: system.into(),
+            interface: interface.into(),
+            http_status: None,
+            outcome,
+            error,
+            request,
+            response,
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -143,13 +178,14 @@ pub async fn record_exchange(
 
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
-    vec![callback::CHANNEL, super::province::CHANNEL]
+    vec![callback::CHANNEL, super::province::CHANNEL, super::supervision::CHANNEL]
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
     match m.channel.as_str() {
         callback::CHANNEL => callback::deliver(state, http, m).await,
         super::province::CHANNEL => super::province::deliver(state, http, m).await,
+        super::supervision::CHANNEL => super::supervision::deliver(state, http, m).await,
         other => Attempt { outcome: Outcome::Rejected(format!("未知的投递通道 {other}")), log: Vec::new() },
     }
 }
@@ -158,6 +194,7 @@ async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> At
 async fn reconcile(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
     match m.channel.as_str() {
         super::province::CHANNEL => super::province::reconcile(state, http, m).await,
+        super::supervision::CHANNEL => super::supervision::reconcile(state, http, m).await,
         _ => (Found::Missing, Vec::new()),
     }
 }
@@ -165,11 +202,16 @@ async fn reconcile(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> 
 async fn max_attempts(state: &AppState, m: &MessageRow) -> i64 {
     match m.channel.as_str() {
         callback::CHANNEL => callback::MAX_ATTEMPTS,
-        super::province::CHANNEL => match super::settings(state, super::system::PROVINCE).await {
-            Ok(s) => s.max_attempts,
-            Err(_) => callback::MAX_ATTEMPTS,
-        },
+        super::province::CHANNEL => cap_of(state, super::system::PROVINCE).await,
+        super::supervision::CHANNEL => cap_of(state, super::system::SUPERVISION).await,
         _ => 1,
+    }
+}
+
+async fn cap_of(state: &AppState, system: &str) -> i64 {
+    match super::settings(state, system).await {
+        Ok(s) => s.max_attempts,
+        Err(_) => callback::MAX_ATTEMPTS,
     }
 }
 

@@ -196,9 +196,7 @@ async fn update_system(
     audit::append(&mut tx, &auth.audit("external.update", "external_system", &code, summary, Some(snap))).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     s.tokens.forget(&code).await;
-    if code == system::PROVINCE {
-        province::sync_builtin(&s, &s.sims.province).await?;
-    }
+    super::sync_builtin(&s).await?;
     Ok(Json(after))
 }
 
