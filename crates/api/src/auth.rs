@@ -350,5 +350,7 @@ pub mod perm {
         CaseDispatch = "clue:case:dispatch",
         CaseExport = "clue:case:export",
         CaseReveal = "clue:case:reveal",
+        ZzdView = "integration:zzd:view",
+        ZzdManage = "integration:zzd:manage",
     }
 }

@@ -1016,7 +1016,7 @@ async fn enter(
                 None => (None, None),
             },
         };
-        store::insert_task(
+        let task_id = store::insert_task(
             tx,
             &NewTask {
                 case_id: case.id,
@@ -1031,6 +1031,8 @@ async fn enter(
             },
         )
         .await?;
+        crate::integration::zzd::notify_task(tx, task_id, case.id, &case.case_no, &case.title, &act.name, due, now)
+            .await?;
         store::set_position(
             tx,
             case.id,

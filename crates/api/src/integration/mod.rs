@@ -5,6 +5,7 @@
 
 pub mod gateway;
 pub mod relay;
+pub mod zzd;
 
 use std::sync::OnceLock;
 use std::time::Duration;

@@ -17,6 +17,7 @@ use xiezhi_storage::Conn;
 use xiezhi_storage::integration::{self as store, NewExchange};
 use xiezhi_storage::outbox::{self, MessageRow};
 
+use super::zzd;
 use crate::clue::callback;
 use crate::{ApiError, ApiResult, AppState, now_ms};
 
@@ -112,12 +113,13 @@ pub struct Attempt {
 
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
-    vec![callback::CHANNEL]
+    vec![callback::CHANNEL, zzd::CHANNEL]
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
     match m.channel.as_str() {
         callback::CHANNEL => callback::deliver(state, http, m).await,
+        zzd::CHANNEL => zzd::deliver(state, http, m).await,
         other => Attempt { outcome: Outcome::Rejected(format!("未知的投递通道 {other}")), log: Vec::new() },
     }
 }
@@ -128,9 +130,10 @@ async fn reconcile(_state: &AppState, _http: &reqwest::Client, m: &MessageRow) -
     (Found::Missing, Vec::new())
 }
 
-async fn max_attempts(_state: &AppState, m: &MessageRow) -> i64 {
+async fn max_attempts(state: &AppState, m: &MessageRow) -> i64 {
     match m.channel.as_str() {
         callback::CHANNEL => callback::MAX_ATTEMPTS,
+        zzd::CHANNEL => zzd::max_attempts(state).await,
         _ => 1,
     }
 }

@@ -170,7 +170,7 @@ pub fn verify(
 /// The answer envelope: `{success, content: {success, data, responseCode, responseMessage,
 /// totalSize?}}`; a refused call answers `success: false` with `errorCode` and `errorMsg`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Answer<T> {
     pub success: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -182,10 +182,10 @@ pub struct Answer<T> {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", bound(deserialize = "T: Deserialize<'de>"))]
 pub struct Content<T> {
     pub success: bool,
-    #[serde(default = "Option::default", skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub data: Option<T>,
     #[serde(default)]
     pub response_code: String,
