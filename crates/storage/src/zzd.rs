@@ -250,14 +250,21 @@ pub async fn unlink(conn: &mut Conn, account_id: i64, now: i64) -> StorageResult
 /// ZZD account ids of the enabled users who can act on an open task: the members of its unit, or
 /// the holders of its permission whose data scope covers the task's region (or the case's unit).
 pub async fn task_recipients(conn: &mut Conn, task_id: i64) -> StorageResult<Vec<i64>> {
-    let task: Option<(Option<i64>, Option<String>, String, Option<i64>)> = sqlx::query_as(
-        "SELECT t.department_id, t.permission, t.region_code, c.department_id FROM case_tasks t \
-         JOIN cases c ON c.id = t.case_id WHERE t.id = $1 AND t.status = 'open'",
+    #[derive(sqlx::FromRow)]
+    struct Assignee {
+        unit: Option<i64>,
+        permission: Option<String>,
+        region: String,
+        case_unit: Option<i64>,
+    }
+    let task: Option<Assignee> = sqlx::query_as(
+        "SELECT t.department_id AS unit, t.permission, t.region_code AS region, c.department_id AS case_unit \
+         FROM case_tasks t JOIN cases c ON c.id = t.case_id WHERE t.id = $1 AND t.status = 'open'",
     )
     .bind(task_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let Some((unit, permission, region, case_unit)) = task else { return Ok(Vec::new()) };
+    let Some(Assignee { unit, permission, region, case_unit }) = task else { return Ok(Vec::new()) };
     let base = "SELECT DISTINCT a.account_id FROM users u JOIN departments d ON d.id = u.department_id \
                 JOIN zzd_accounts a ON a.user_id = u.id WHERE u.deleted_at IS NULL AND u.enabled = 1 AND a.status = 'A'";
     if let Some(unit) = unit {

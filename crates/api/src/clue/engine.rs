@@ -1031,8 +1031,7 @@ async fn enter(
             },
         )
         .await?;
-        crate::integration::zzd::notify_task(tx, task_id, case.id, &case.case_no, &case.title, &act.name, due, now)
-            .await?;
+        crate::integration::zzd::notify_task(tx, task_id, case, &act.name, due, now).await?;
         store::set_position(
             tx,
             case.id,

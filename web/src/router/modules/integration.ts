@@ -12,6 +12,13 @@ export const integrationRoutes: RouteRecordRaw[] = [
     meta: { title: '外部系统', icon: 'Connection' },
     children: [
       // Pages are added here by the province, ZZD and IRS work.
+      // ---- ZZD (浙政钉) ----
+      {
+        path: '/integration/zzd',
+        name: 'integration-zzd',
+        component: () => import('@/views/integration/zzd/index.vue'),
+        meta: { title: '浙政钉对接', icon: 'ChatDotRound', perm: 'integration:zzd:view' },
+      },
     ],
   },
 ]

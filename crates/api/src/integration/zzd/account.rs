@@ -166,8 +166,8 @@ pub async fn auto_link(tx: &mut Conn, account_id: i64, by: &str, now: i64) -> Ap
 }
 
 /// Link an account to a user (replacing its previous link).
-#[utoipa::path(put, path = "/api/integration/zzd/accounts/{account_id}/link", tag = "integration", request_body = LinkInput,
-    params(("account_id" = i64, Path, description = "ZZD accountId")),
+#[utoipa::path(put, path = "/api/integration/zzd/accounts/{id}/link", tag = "integration", request_body = LinkInput,
+    params(("id" = i64, Path, description = "ZZD accountId")),
     responses((status = 200, body = ZzdAccount), (status = 404, body = ApiErrorBody), (status = 409, body = ApiErrorBody),
               (status = 422, body = ApiErrorBody)))]
 async fn link_account(
@@ -215,8 +215,8 @@ async fn link_account(
 }
 
 /// Remove the link of an account; the user's ZZD log-in stops working at once.
-#[utoipa::path(delete, path = "/api/integration/zzd/accounts/{account_id}/link", tag = "integration",
-    params(("account_id" = i64, Path, description = "ZZD accountId")),
+#[utoipa::path(delete, path = "/api/integration/zzd/accounts/{id}/link", tag = "integration",
+    params(("id" = i64, Path, description = "ZZD accountId")),
     responses((status = 204), (status = 404, body = ApiErrorBody)))]
 async fn unlink_account(
     State(s): State<AppState>,

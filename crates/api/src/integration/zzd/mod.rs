@@ -20,6 +20,7 @@ use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::integration::zzd::{self as z, Answer, UserInfo, path};
+use xiezhi_storage::clue::case::CaseState;
 use xiezhi_storage::integration as sys_store;
 use xiezhi_storage::outbox::{self, MessageRow, NewMessage};
 use xiezhi_storage::platform::user;
@@ -460,9 +461,7 @@ pub async fn enqueue(tx: &mut Conn, key: &str, case_id: Option<i64>, notice: &No
 pub async fn notify_task(
     tx: &mut Conn,
     task_id: i64,
-    case_id: i64,
-    case_no: &str,
-    case_title: &str,
+    case: &CaseState,
     activity_name: &str,
     due_at: Option<i64>,
     now: i64,
@@ -479,10 +478,10 @@ pub async fn notify_task(
         kind: "new_task".into(),
         receiver_ids: receivers,
         title: format!("新任务：{activity_name}"),
-        content: format!("事件 {case_no}「{}」待{activity_name}{due}。", clip(case_title, 60)),
-        link: format!("/clue/cases/{case_id}"),
+        content: format!("事件 {}「{}」待{activity_name}{due}。", case.case_no, clip(&case.title, 60)),
+        link: format!("/clue/cases/{}", case.id),
     };
-    enqueue(tx, &format!("task-{task_id}"), Some(case_id), &notice, now).await?;
+    enqueue(tx, &format!("task-{task_id}"), Some(case.id), &notice, now).await?;
     Ok(())
 }
 
