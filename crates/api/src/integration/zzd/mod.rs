@@ -141,7 +141,8 @@ enum LoginFailure {
     Upstream,
     Unlinked,
     AccountDisabled,
-    Locked,
+    /// Locked until (ms).
+    Locked(i64),
 }
 
 impl LoginFailure {
@@ -152,13 +153,13 @@ impl LoginFailure {
             LoginFailure::Upstream => "zzd_upstream",
             LoginFailure::Unlinked => "zzd_unlinked",
             LoginFailure::AccountDisabled => "account_disabled",
-            LoginFailure::Locked => "account_locked",
+            LoginFailure::Locked(_) => "account_locked",
         }
     }
     fn error(self) -> ApiError {
         match self {
             LoginFailure::AccountDisabled => ApiError::AccountDisabled,
-            LoginFailure::Locked => ApiError::AccountLocked { locked_until: 0 },
+            LoginFailure::Locked(until) => ApiError::AccountLocked { locked_until: until },
             LoginFailure::Disabled => ApiError::Coded {
                 status: StatusCode::CONFLICT,
                 code: "zzd_disabled",
@@ -361,9 +362,9 @@ async fn login_with_code(
         audit_failure(s, &meta, Some(cred.id), &cred.username, "浙政钉登录失败：账号已停用".into()).await;
         return Err(LoginFailure::AccountDisabled);
     }
-    if cred.locked_until.is_some_and(|u| u > now) {
+    if let Some(until) = cred.locked_until.filter(|u| *u > now) {
         audit_failure(s, &meta, Some(cred.id), &cred.username, "浙政钉登录失败：账号已锁定".into()).await;
-        return Err(LoginFailure::Locked);
+        return Err(LoginFailure::Locked(until));
     }
     let open = async {
         let mut tx = s.db.begin().await?;
@@ -607,4 +608,15 @@ pub async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -
 /// Attempts before a notification is parked (the system's setting).
 pub async fn max_attempts(state: &AppState) -> i64 {
     settings(state, system::ZZD).await.map(|s| s.max_attempts).unwrap_or(12)
+}
+
+/// Register the configured app with the simulator built into this server (mounted under
+/// `/sim/zzd` for an empty endpoint), so that its signatures verify. Call at start-up and after
+/// the ZZD settings change; the demo app is always registered.
+pub async fn register_with(state: &AppState, sim: &xiezhi_sim::zzd::ZzdSim) -> ApiResult<()> {
+    let s = settings(state, system::ZZD).await?;
+    if s.builtin && !s.app_key.is_empty() && !s.secret.is_empty() {
+        sim.register(&s.app_key, &s.secret);
+    }
+    Ok(())
 }
