@@ -1,7 +1,7 @@
 //! ZZD accounts and their links to local users: automatic (by employee code, then by mobile) and
 //! by an administrator.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +14,7 @@ use xiezhi_storage::{Conn, StorageError, zzd as store};
 
 use crate::auth::{Authorized, perm};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::{Json, Query};
+use crate::extract::{Json, Path, Query};
 use crate::{AppState, now_ms};
 
 pub fn router() -> OpenApiRouter<AppState> {

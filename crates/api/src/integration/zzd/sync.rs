@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::time::Duration;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use utoipa::ToSchema;
@@ -23,7 +23,7 @@ use xiezhi_storage::{Conn, zzd as store};
 use super::{account, call, http, option_str};
 use crate::auth::{Authorized, perm};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
-use crate::extract::Json;
+use crate::extract::{Json, Path};
 use crate::integration::gateway::GatewayError;
 use crate::integration::{Settings, settings, system};
 use crate::{AppState, now_ms};
