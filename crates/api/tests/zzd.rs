@@ -371,3 +371,51 @@ async fn a_new_task_sends_a_work_notification_that_arrives_exactly_once() {
     assert_eq!(st, StatusCode::CREATED);
     assert_eq!(f.app.count("outbox WHERE channel = 'zzd_notice'").await, 1);
 }
+
+#[tokio::test]
+async fn due_warnings_and_overdue_notices_are_sent_once_per_task() {
+    let f = setup().await;
+    let (_, run) = f.app.post(&f.sysadmin, "/api/integration/zzd/sync/preview", json!({})).await;
+    let id = run["id"].as_i64().unwrap();
+    f.app.post(&f.sysadmin, &format!("/api/integration/zzd/sync/runs/{id}/apply"), json!({})).await;
+    let wulj = f.app.login("wulj").await;
+    let (st, case) = f
+        .app
+        .post(
+            &wulj,
+            "/api/clue/cases",
+            json!({"description": "市民来电：万象街道有人占道经营", "address": "莲都区万象街道", "category_code": "E0502"}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::CREATED, "{case}");
+    let now = xiezhi_api::now_ms();
+    let (case_id,): (i64,) = sqlx::query_as("SELECT id FROM cases WHERE case_no = $1")
+        .bind(case["case_no"].as_str().unwrap())
+        .fetch_one(f.app.db.pool())
+        .await
+        .unwrap();
+    let task = format!("case_tasks WHERE case_id = {case_id} AND status = 'open'");
+    assert_eq!(f.app.count(&task).await, 1, "{case}");
+    // The warning time has passed, the deadline not yet.
+    f.app
+        .exec(&format!(
+            "UPDATE case_tasks SET warn_at = {}, due_at = {} WHERE case_id = {} AND status = 'open'",
+            now - 60_000,
+            now + 3_600_000,
+            case_id
+        ))
+        .await;
+    assert_eq!(xiezhi_api::integration::zzd::notify_deadlines(&f.app.state).await.unwrap(), 1);
+    assert_eq!(xiezhi_api::integration::zzd::notify_deadlines(&f.app.state).await.unwrap(), 0, "once per task");
+    // Now overdue.
+    f.app
+        .exec(&format!("UPDATE case_tasks SET due_at = {} WHERE case_id = {} AND status = 'open'", now - 1000, case_id))
+        .await;
+    assert_eq!(xiezhi_api::integration::zzd::notify_deadlines(&f.app.state).await.unwrap(), 1);
+    assert_eq!(xiezhi_api::integration::zzd::notify_deadlines(&f.app.state).await.unwrap(), 0);
+    drain_all(&f.app).await;
+    let titles: Vec<String> =
+        f.sim.inbox().iter().map(|n| n.msg["oa"]["body"]["title"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(titles.len(), 3, "{titles:?}");
+    assert!(titles[1].starts_with("即将到期：") && titles[2].starts_with("已超期："), "{titles:?}");
+}

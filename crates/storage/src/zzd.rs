@@ -313,6 +313,57 @@ pub async fn task_recipients(conn: &mut Conn, task_id: i64) -> StorageResult<Vec
     Ok(rows.into_iter().map(|(a,)| a).collect())
 }
 
+// ---- deadline notifications ----------------------------------------------------------------------
+
+/// An open task whose warning time or deadline has passed.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeadlineTask {
+    pub task_id: i64,
+    pub case_id: i64,
+    pub case_no: String,
+    pub title: String,
+    pub activity_name: String,
+    pub due_at: Option<i64>,
+}
+
+/// Open tasks not yet handled for `kind` (`warn`: warning time passed, deadline not yet;
+/// `overdue`: deadline passed), whose moment lies in `(since, now]`, oldest first.
+pub async fn deadline_tasks(
+    conn: &mut Conn,
+    kind: &str,
+    since: i64,
+    now: i64,
+    limit: i64,
+) -> StorageResult<Vec<DeadlineTask>> {
+    let moment = if kind == "warn" {
+        "t.warn_at > $1 AND t.warn_at <= $2 AND (t.due_at IS NULL OR t.due_at > $2)"
+    } else {
+        "t.due_at > $1 AND t.due_at <= $2"
+    };
+    let sql = format!(
+        "SELECT t.id AS task_id, t.case_id, c.case_no, c.title, t.activity_name, t.due_at FROM case_tasks t \
+         JOIN cases c ON c.id = t.case_id WHERE t.status = 'open' AND {moment} AND NOT EXISTS \
+         (SELECT 1 FROM zzd_notice_keys k WHERE k.notice_key = $3 || CAST(t.id AS TEXT)) ORDER BY t.id LIMIT $4"
+    );
+    Ok(sqlx::query_as(dynamic(sql))
+        .bind(since)
+        .bind(now)
+        .bind(format!("{kind}-"))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?)
+}
+
+/// Claim a deadline notification key; a concurrent claim fails on the primary key.
+pub async fn claim_notice_key(conn: &mut Conn, key: &str, now: i64) -> StorageResult<()> {
+    sqlx::query("INSERT INTO zzd_notice_keys (notice_key, created_at) VALUES ($1, $2)")
+        .bind(key)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 // ---- organisations -------------------------------------------------------------------------------
 
 #[derive(Debug, Clone, sqlx::FromRow)]

@@ -51,6 +51,13 @@ CREATE TABLE zzd_sync_runs (
 );
 CREATE INDEX zzd_sync_runs_created_idx ON zzd_sync_runs (created_at);
 
+-- Deadline notifications already handled (`warn-<task id>`, `overdue-<task id>`), whether or not
+-- anyone was notified, so the deadline scan looks at each task once per kind.
+CREATE TABLE zzd_notice_keys (
+    notice_key TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL
+);
+
 INSERT INTO permissions (code, name, module, module_name, duty, sort_order) VALUES
 ('integration:zzd:view', '浙政钉账号与同步-查看', 'integration', '外部系统', 'system', 65),
 ('integration:zzd:manage', '浙政钉账号关联与组织同步', 'integration', '外部系统', 'system', 66);

@@ -486,6 +486,92 @@ pub async fn notify_task(
     Ok(())
 }
 
+/// How far back the deadline scan looks (older warnings and deadlines are not notified).
+const DEADLINE_LOOKBACK_MS: i64 = 24 * 3600 * 1000;
+const DEADLINE_BATCH: i64 = 200;
+
+/// Due-time warnings and overdue notices: open tasks whose warning time (deadline not yet
+/// reached) or deadline passed within the last day, each task once per kind, to the same
+/// recipients as a new task. Returns the notifications queued.
+pub async fn notify_deadlines(state: &AppState) -> ApiResult<usize> {
+    let mut queued = 0;
+    for kind in ["warn", "overdue"] {
+        loop {
+            let now = now_ms();
+            let tasks = {
+                let mut conn = state.db.conn().await?;
+                if !notifying(&mut conn).await? {
+                    return Ok(queued);
+                }
+                store::deadline_tasks(&mut conn, kind, now - DEADLINE_LOOKBACK_MS, now, DEADLINE_BATCH).await?
+            };
+            let n = tasks.len();
+            for t in tasks {
+                let key = format!("{kind}-{}", t.task_id);
+                let mut tx = state.db.begin().await?;
+                match store::claim_notice_key(&mut tx, &key, now).await {
+                    Ok(()) => {}
+                    // Another instance took it.
+                    Err(xiezhi_storage::StorageError::Duplicate { .. }) => continue,
+                    Err(e) => return Err(e.into()),
+                }
+                let receivers = store::task_recipients(&mut tx, t.task_id).await?;
+                if !receivers.is_empty() {
+                    let due = t.due_at.map(china_minute).unwrap_or_default();
+                    let (title, content) = if kind == "warn" {
+                        (
+                            format!("即将到期：{}", t.activity_name),
+                            format!(
+                                "事件 {}「{}」将于 {due} 到期，请尽快{}。",
+                                t.case_no,
+                                clip(&t.title, 60),
+                                t.activity_name
+                            ),
+                        )
+                    } else {
+                        (
+                            format!("已超期：{}", t.activity_name),
+                            format!(
+                                "事件 {}「{}」的{}已于 {due} 超期，请立即处理。",
+                                t.case_no,
+                                clip(&t.title, 60),
+                                t.activity_name
+                            ),
+                        )
+                    };
+                    let notice = Notice {
+                        kind: if kind == "warn" { "due_warning".into() } else { "overdue".into() },
+                        receiver_ids: receivers,
+                        title,
+                        content,
+                        link: format!("/clue/cases/{}", t.case_id),
+                    };
+                    queued += enqueue(&mut tx, &key, Some(t.case_id), &notice, now).await?;
+                }
+                tx.commit().await.map_err(ApiError::internal)?;
+            }
+            if i64::try_from(n).unwrap_or_default() < DEADLINE_BATCH {
+                break;
+            }
+        }
+    }
+    Ok(queued)
+}
+
+/// The ZZD background work, until the task is aborted: once a minute the scheduled
+/// synchronisation (when due) and the deadline notifications.
+pub async fn run(state: AppState) {
+    loop {
+        if let Err(e) = sync::tick(&state).await {
+            tracing::warn!(error = %e, "zzd sync schedule");
+        }
+        if let Err(e) = notify_deadlines(&state).await {
+            tracing::warn!(error = %e, "zzd deadline notifications");
+        }
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+    }
+}
+
 fn clip(s: &str, n: usize) -> String {
     if s.chars().count() <= n { s.to_owned() } else { format!("{}…", s.chars().take(n).collect::<String>()) }
 }

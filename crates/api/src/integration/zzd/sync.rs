@@ -5,7 +5,6 @@
 //! the option `sync_auto_apply` is true.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::time::Duration;
 
 use axum::extract::State;
 use serde::{Deserialize, Serialize};
@@ -674,14 +673,4 @@ pub async fn tick(state: &AppState) -> ApiResult<Option<i64>> {
         finish(state, run.id, "schedule", None).await?;
     }
     Ok(Some(run.id))
-}
-
-/// Run the schedule until the task is aborted (checked once a minute).
-pub async fn run_schedule(state: AppState) {
-    loop {
-        if let Err(e) = tick(&state).await {
-            tracing::warn!(error = %e, "zzd sync schedule");
-        }
-        tokio::time::sleep(Duration::from_secs(60)).await;
-    }
 }
