@@ -784,14 +784,26 @@ mod tests {
     use tower::ServiceExt;
 
     async fn call(r: &Router, method: Method, uri: &str, params: &[(&str, &str)], secret: &str) -> Value {
+        call_at(r, "", method, uri, params, secret).await
+    }
+
+    /// A signed call to `prefix + uri` (the signature covers the API path only).
+    async fn call_at(
+        r: &Router,
+        prefix: &str,
+        method: Method,
+        uri: &str,
+        params: &[(&str, &str)],
+        secret: &str,
+    ) -> Value {
         let pairs: Vec<(String, String)> = params.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
         let nonce = token();
         let hs = z::headers(DEMO_API_KEY, secret, method.as_str(), uri, &pairs, now_ms(), &nonce);
         let body = serde_urlencoded::to_string(&pairs).unwrap();
         let mut b = Request::builder().method(method.clone()).uri(if method == Method::GET {
-            format!("{uri}?{body}")
+            format!("{prefix}{uri}?{body}")
         } else {
-            uri.to_owned()
+            format!("{prefix}{uri}")
         });
         for (k, v) in hs {
             b = b.header(k, v);
@@ -840,6 +852,16 @@ mod tests {
         let inbox = sim.inbox();
         assert_eq!(inbox.len(), 1);
         assert_eq!(inbox[0].repeats, 1);
+    }
+
+    #[tokio::test]
+    async fn works_mounted_under_a_prefix_like_the_built_in_simulator() {
+        let sim = Arc::new(ZzdSim::new());
+        sim.register("other-app", "other-secret");
+        let r = Router::new().nest("/sim/zzd", router(sim));
+        let params = [("appkey", DEMO_API_KEY), ("appsecret", DEMO_SECRET)];
+        let t = call_at(&r, "/sim/zzd", Method::GET, path::GET_TOKEN, &params, DEMO_SECRET).await;
+        assert!(t["content"]["data"]["accessToken"].is_string(), "{t}");
     }
 
     #[tokio::test]

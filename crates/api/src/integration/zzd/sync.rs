@@ -222,7 +222,7 @@ fn root_org(s: &Settings) -> String {
     }
 }
 
-async fn read_remote(state: &AppState, s: &Settings, tx_phones: Vec<(i64, String)>) -> Result<Remote, String> {
+async fn read_remote(state: &AppState, s: &Settings, unlinked: Vec<(i64, String)>) -> Result<Remote, String> {
     let http = http().map_err(|e| e.to_string())?;
     let root = root_org(s);
     if root.is_empty() {
@@ -271,7 +271,7 @@ async fn read_remote(state: &AppState, s: &Settings, tx_phones: Vec<(i64, String
     }
     // Mobiles of unlinked local users → employee codes (for linking by mobile).
     let mut phones = Vec::new();
-    for (_, enc) in tx_phones {
+    for (_, enc) in unlinked {
         if let Ok(p) = state.cipher.decrypt(&enc) {
             phones.push(p);
         }
