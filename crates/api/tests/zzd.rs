@@ -193,6 +193,16 @@ async fn qr_login_lands_in_the_linked_account_with_its_permissions() {
 }
 
 #[tokio::test]
+async fn connection_test_fetches_a_token_and_names_a_wrong_secret() {
+    let f = setup().await;
+    let s = xiezhi_api::integration::settings(&f.app.state, "zzd").await.unwrap();
+    assert!(xiezhi_api::integration::zzd::test_connection(&f.app.state, &s).await.is_ok());
+    let wrong = xiezhi_api::integration::Settings { secret: "wrong".into(), ..s };
+    let e = xiezhi_api::integration::zzd::test_connection(&f.app.state, &wrong).await.unwrap_err();
+    assert!(e.contains("InvalidSignature"), "{e}");
+}
+
+#[tokio::test]
 async fn qr_login_refuses_bad_state_unlinked_accounts_and_reused_codes() {
     let f = setup().await;
     // An account with no local user.
