@@ -260,6 +260,14 @@ async fn in_app_login_exchanges_the_auth_code_for_a_session() {
 #[tokio::test]
 async fn sync_previews_a_diff_then_applies_it_and_links_by_code_and_mobile() {
     let f = setup().await;
+    // An organisation with no local department of its name.
+    f.sim.set_org(xiezhi_domain::integration::zzd::Organization {
+        organization_code: "GO_ls331102nmszd".into(),
+        organization_name: "莲都区综合行政执法局南明山执法中队".into(),
+        parent_code: "GO_ls331102zhzfj".into(),
+        display_order: 99,
+        status: "A".into(),
+    });
     let (st, run) = f.app.post(&f.sysadmin, "/api/integration/zzd/sync/preview", json!({})).await;
     assert_eq!(st, StatusCode::OK, "{run}");
     assert_eq!(run["status"], "preview", "{run}");
@@ -279,10 +287,21 @@ async fn sync_previews_a_diff_then_applies_it_and_links_by_code_and_mobile() {
     assert!(!run.to_string().contains("mobile_enc") && !run.to_string().contains("13905781003"), "no personal data");
     // Nothing is written before apply.
     assert_eq!(f.app.count("zzd_accounts").await, 0);
+    let new_org =
+        run["diff"]["orgs_added"].as_array().unwrap().iter().find(|o| o["org_code"] == "GO_ls331102nmszd").cloned();
+    assert_eq!(new_org.map(|o| o["create_department"].clone()), Some(json!(true)));
     let id = run["id"].as_i64().unwrap();
     let (st, applied) = f.app.post(&f.sysadmin, &format!("/api/integration/zzd/sync/runs/{id}/apply"), json!({})).await;
     assert_eq!(st, StatusCode::OK, "{applied}");
     assert_eq!(applied["status"], "applied");
+    let (region, parent): (String, String) = sqlx::query_as(
+        "SELECT d.region_code, p.name FROM departments d JOIN departments p ON p.id = d.parent_id WHERE d.name = $1",
+    )
+    .bind("莲都区综合行政执法局南明山执法中队")
+    .fetch_one(f.app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!((region.as_str(), parent.as_str()), ("331102", "莲都区综合行政执法局"));
     let (st, e) = f.app.post(&f.sysadmin, &format!("/api/integration/zzd/sync/runs/{id}/apply"), json!({})).await;
     assert_error(st, &e, StatusCode::CONFLICT, "zzd_sync_not_preview");
     let (_, linked) = f.app.get(&f.sysadmin, "/api/integration/zzd/accounts?linked=true").await;

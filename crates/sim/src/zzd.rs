@@ -255,13 +255,23 @@ impl ZzdSim {
         self.live.read().map(|l| l.orgs.clone()).unwrap_or_default()
     }
 
-    /// Change the organisation (operator interface, tests): an employee leaves or moves, a new
-    /// employee joins. Returns false when the employee code is unknown (for leave/move).
+    /// Change the staff (operator interface, tests): an employee leaves or moves, a new employee
+    /// joins.
     pub fn set_staff(&self, s: Staff) {
         if let Ok(mut l) = self.live.write() {
             match l.staff.iter_mut().find(|x| x.employee_code == s.employee_code) {
                 Some(x) => *x = s,
                 None => l.staff.push(s),
+            }
+        }
+    }
+
+    /// Add or change an organisation (operator interface, tests).
+    pub fn set_org(&self, o: Organization) {
+        if let Ok(mut l) = self.live.write() {
+            match l.orgs.iter_mut().find(|x| x.organization_code == o.organization_code) {
+                Some(x) => *x = o,
+                None => l.orgs.push(o),
             }
         }
     }
@@ -688,6 +698,13 @@ fn operator(sim: Arc<ZzdSim>) -> Router {
             "/_sim/staff",
             post(|State(s): State<Arc<ZzdSim>>, Json(st): Json<StaffInput>| async move {
                 s.set_staff(st.into_staff());
+                StatusCode::NO_CONTENT
+            }),
+        )
+        .route(
+            "/_sim/org",
+            post(|State(s): State<Arc<ZzdSim>>, Json(o): Json<Organization>| async move {
+                s.set_org(o);
                 StatusCode::NO_CONTENT
             }),
         )

@@ -1770,6 +1770,8 @@ export interface components {
         Change_SyncOrg: {
             /** @description An organisation in a diff. */
             after: {
+                /** @description No local department matches: one is created under the parent's department on apply. */
+                create_department?: boolean;
                 /**
                  * Format: int64
                  * @description The local department of the same name, if any.
@@ -1784,6 +1786,8 @@ export interface components {
             };
             /** @description An organisation in a diff. */
             before: {
+                /** @description No local department matches: one is created under the parent's department on apply. */
+                create_department?: boolean;
                 /**
                  * Format: int64
                  * @description The local department of the same name, if any.
@@ -2626,6 +2630,8 @@ export interface components {
         };
         /** @description An organisation in a diff. */
         SyncOrg: {
+            /** @description No local department matches: one is created under the parent's department on apply. */
+            create_department?: boolean;
             /**
              * Format: int64
              * @description The local department of the same name, if any.

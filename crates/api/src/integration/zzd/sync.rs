@@ -52,6 +52,9 @@ pub struct SyncOrg {
     /// The local department of the same name, if any.
     pub department_id: Option<i64>,
     pub department_name: Option<String>,
+    /// No local department matches: one is created under the parent's department on apply.
+    #[serde(default)]
+    pub create_department: bool,
 }
 
 /// An account in a diff. The mobile is only present (encrypted) when it matched a local user.
@@ -105,8 +108,9 @@ pub struct SyncDiff {
 impl SyncDiff {
     fn summary(&self) -> String {
         format!(
-            "组织 新增 {} / 变更 {} / 撤销 {}；账号 新增 {} / 变更 {} / 离开 {}；自动关联 {}",
+            "组织 新增 {}（新建本地部门 {}） / 变更 {} / 撤销 {}；账号 新增 {} / 变更 {} / 离开 {}；自动关联 {}",
             self.orgs_added.len(),
+            self.orgs_added.iter().filter(|o| o.create_department).count(),
             self.orgs_changed.len(),
             self.orgs_removed.len(),
             self.accounts_added.len(),
@@ -322,6 +326,7 @@ async fn compute(state: &AppState, s: &Settings) -> ApiResult<Result<SyncDiff, S
             display_order: o.display_order,
             department_id: dept.as_ref().map(|x| x.0),
             department_name: dept.map(|x| x.1),
+            create_department: false,
         };
         match stored {
             None => d.orgs_added.push(after),
@@ -333,6 +338,7 @@ async fn compute(state: &AppState, s: &Settings) -> ApiResult<Result<SyncDiff, S
                     display_order: st.display_order,
                     department_id: st.department_id,
                     department_name: st.department_name.clone(),
+                    create_department: false,
                 };
                 if before == after && st.status == "A" {
                     d.unchanged_orgs += 1;
@@ -350,7 +356,24 @@ async fn compute(state: &AppState, s: &Settings) -> ApiResult<Result<SyncDiff, S
             display_order: st.display_order,
             department_id: st.department_id,
             department_name: st.department_name.clone(),
+            create_department: false,
         });
+    }
+    // New organisations without a same-named department get one under their parent's department
+    // (the tree walk lists parents first).
+    let mut mapped: BTreeSet<String> = stored_orgs
+        .values()
+        .filter(|o| o.department_id.is_some())
+        .map(|o| o.org_code.clone())
+        .chain(d.orgs_changed.iter().filter(|c| c.after.department_id.is_some()).map(|c| c.after.org_code.clone()))
+        .collect();
+    for o in &mut d.orgs_added {
+        if o.department_id.is_none() && mapped.contains(&o.parent_code) {
+            o.create_department = true;
+        }
+        if o.department_id.is_some() || o.create_department {
+            mapped.insert(o.org_code.clone());
+        }
     }
     let mut remote_accounts = BTreeSet::new();
     for (code, (e, org, job)) in &remote.employees {
@@ -487,7 +510,37 @@ fn system_entry(by: &str, action: &str, run_id: i64, summary: String) -> NewAudi
 
 /// Apply a previewed run in one transaction.
 async fn apply(tx: &mut Conn, run: &store::RunRow, by: &str, now: i64) -> ApiResult<SyncDiff> {
-    let d: SyncDiff = serde_json::from_str(&run.diff).map_err(ApiError::internal)?;
+    let mut d: SyncDiff = serde_json::from_str(&run.diff).map_err(ApiError::internal)?;
+    let mut departments: HashMap<String, i64> =
+        store::orgs(tx).await?.into_iter().filter_map(|o| o.department_id.map(|id| (o.org_code, id))).collect();
+    departments
+        .extend(d.orgs_changed.iter().filter_map(|c| c.after.department_id.map(|id| (c.after.org_code.clone(), id))));
+    for o in &mut d.orgs_added {
+        if o.create_department
+            && o.department_id.is_none()
+            && let Some(&parent) = departments.get(&o.parent_code)
+        {
+            let p = department::get(tx, parent).await?;
+            let id = department::insert(
+                tx,
+                &department::DepartmentWrite {
+                    parent_id: Some(parent),
+                    name: o.name.clone(),
+                    kind: "other".into(),
+                    region_code: p.region_code,
+                    sort_order: o.display_order,
+                    enabled: true,
+                },
+                now,
+            )
+            .await?;
+            o.department_id = Some(id);
+            o.department_name = Some(o.name.clone());
+        }
+        if let Some(id) = o.department_id {
+            departments.insert(o.org_code.clone(), id);
+        }
+    }
     for o in d.orgs_added.iter().chain(d.orgs_changed.iter().map(|c| &c.after)) {
         store::upsert_org(
             tx,
