@@ -376,6 +376,8 @@ async fn a_new_task_sends_a_work_notification_that_arrives_exactly_once() {
     assert_eq!(n.tenant_id, TENANT_ID.to_string());
     let title = n.msg["oa"]["body"]["title"].as_str().unwrap();
     assert!(title.starts_with("新任务："), "{title}");
+    let url = n.msg["oa"]["message_url"].as_str().unwrap();
+    assert!(url.contains("/zzd/h5?redirect=%2Fclue%2Fcases%2F"), "in the app the link logs in first: {url}");
     let content = n.msg["oa"]["body"]["content"].as_str().unwrap();
     assert!(content.contains(case["case_no"].as_str().unwrap()), "{content}");
     // Replaying the delivered message (operator) reaches ZZD again and is dropped by bizMsgId.
@@ -391,6 +393,13 @@ async fn a_new_task_sends_a_work_notification_that_arrives_exactly_once() {
     .await
     .unwrap();
     assert!(n >= 2);
+    // A notice for a task finished before it goes out is not sent.
+    f.app.exec("UPDATE outbox SET status = 'pending', next_attempt_at = 0 WHERE channel = 'zzd_notice'").await;
+    f.app.exec("UPDATE case_tasks SET status = 'done'").await;
+    let repeats = f.sim.inbox()[0].repeats;
+    drain_all(&f.app).await;
+    assert_eq!(f.sim.inbox()[0].repeats, repeats, "not sent again");
+    f.app.exec("UPDATE case_tasks SET status = 'open'").await;
     // Notifications off: the next case queues nothing.
     f.app.exec("UPDATE external_systems SET options = '{\"notify\":false}' WHERE code = 'zzd'").await;
     let (st, _) = f

@@ -354,6 +354,13 @@ pub async fn deadline_tasks(
         .await?)
 }
 
+/// Is the task still open?
+pub async fn task_open(conn: &mut Conn, task_id: i64) -> StorageResult<bool> {
+    let r: Option<(String,)> =
+        sqlx::query_as("SELECT status FROM case_tasks WHERE id = $1").bind(task_id).fetch_optional(&mut *conn).await?;
+    Ok(r.is_some_and(|(s,)| s == "open"))
+}
+
 /// Claim a deadline notification key; a concurrent claim fails on the primary key.
 pub async fn claim_notice_key(conn: &mut Conn, key: &str, now: i64) -> StorageResult<()> {
     sqlx::query("INSERT INTO zzd_notice_keys (notice_key, created_at) VALUES ($1, $2)")

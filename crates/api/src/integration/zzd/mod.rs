@@ -422,6 +422,9 @@ pub struct Notice {
     pub content: String,
     /// Path in the web app the message opens (joined to `app_url`).
     pub link: String,
+    /// The task the notice is about: not sent once the task is finished.
+    #[serde(default)]
+    pub task_id: Option<i64>,
 }
 
 /// Are work notifications on? (the system is enabled and `notify` is not false)
@@ -481,6 +484,7 @@ pub async fn notify_task(
         title: format!("新任务：{activity_name}"),
         content: format!("事件 {}「{}」待{activity_name}{due}。", case.case_no, clip(&case.title, 60)),
         link: format!("/clue/cases/{}", case.id),
+        task_id: Some(task_id),
     };
     enqueue(tx, &format!("task-{task_id}"), Some(case.id), &notice, now).await?;
     Ok(())
@@ -545,6 +549,7 @@ pub async fn notify_deadlines(state: &AppState) -> ApiResult<usize> {
                         title,
                         content,
                         link: format!("/clue/cases/{}", t.case_id),
+                        task_id: Some(t.task_id),
                     };
                     queued += enqueue(&mut tx, &key, Some(t.case_id), &notice, now).await?;
                 }
@@ -585,16 +590,21 @@ fn china_minute(ms: i64) -> String {
     t.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]")).unwrap_or_default()
 }
 
-/// The `msg` of a notice: an OA message, at most 2048 bytes (the content is shortened to fit).
+/// The `msg` of a notice: an OA message, at most 2048 bytes (the content is shortened to fit). In
+/// the ZZD app the link opens the H5 entry, which logs in without a password (免登) and goes on to
+/// the page; on the PC it opens the page.
 fn compose(notice: &Notice, app_url: &str) -> String {
-    let url = format!("{}{}", app_url.trim_end_matches('/'), notice.link);
+    let base = app_url.trim_end_matches('/');
+    let pc_url = format!("{base}{}", notice.link);
+    let redirect = serde_urlencoded::to_string([("redirect", notice.link.as_str())]).unwrap_or_default();
+    let url = format!("{base}/zzd/h5?{redirect}");
     let mut content: String = notice.content.clone();
     loop {
         let msg = json!({
             "msgtype": "oa",
             "oa": {
                 "message_url": url,
-                "pc_message_url": url,
+                "pc_message_url": pc_url,
                 "head": { "text": "獬豸智慧执法" },
                 "body": { "title": notice.title, "content": content },
             }
@@ -648,6 +658,20 @@ pub async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -
             return Attempt { outcome: Outcome::Rejected(format!("无效的通知内容：{e}")), log: Vec::new() };
         }
     };
+    if let Some(task) = notice.task_id {
+        let open = match state.db.conn().await {
+            Ok(mut conn) => store::task_open(&mut conn, task).await,
+            Err(e) => Err(e),
+        };
+        match open {
+            Ok(true) => {}
+            // Finished before the notice went out: nothing to tell.
+            Ok(false) => {
+                return Attempt { outcome: Outcome::Delivered { reference: "task_closed".into() }, log: Vec::new() };
+            }
+            Err(e) => return Attempt { outcome: Outcome::Retry(format!("读取任务失败：{e}")), log: Vec::new() },
+        }
+    }
     let app_url = match option_str(&s, "app_url") {
         u if u.is_empty() => state.self_url.get().unwrap_or_default().to_owned(),
         u => u,
