@@ -355,5 +355,7 @@ pub mod perm {
         DeliveryView = "integration:delivery:view",
         DeliveryManage = "integration:delivery:manage",
         ExchangeView = "integration:exchange:view",
+        ZzdView = "integration:zzd:view",
+        ZzdManage = "integration:zzd:manage",
     }
 }

@@ -51,6 +51,8 @@ pub struct Inner {
     pub relay: integration::relay::RelayConfig,
     /// The simulators built into this server.
     pub sims: integration::Sims,
+    /// ZZD access tokens.
+    pub zzd: integration::zzd::Runtime,
     dummy_hash: tokio::sync::OnceCell<String>,
 }
 
@@ -73,6 +75,7 @@ impl AppState {
             tokens: integration::gateway::Tokens::default(),
             relay: integration::relay::RelayConfig::default(),
             sims: integration::Sims::default(),
+            zzd: integration::zzd::Runtime::default(),
             dummy_hash: tokio::sync::OnceCell::new(),
         }))
     }
@@ -105,7 +108,7 @@ pub fn now_ms() -> i64 {
         (name = "platform", description = "Users, organisation, roles, dictionaries, portal, regions, items (F75–F80)"),
         (name = "audit", description = "Audit log"),
         (name = "clue", description = "Clue center: handling rules (F04–F11)"),
-        (name = "integration", description = "External systems: settings, deliveries, exchanges, the provincial platform (F15–F17, F81–F89)")
+        (name = "integration", description = "External systems: settings, deliveries, exchanges, the provincial platform, ZZD accounts and organisation sync (F15–F17, F71–F76, F81–F89)")
     )
 )]
 struct ApiDoc;
@@ -136,6 +139,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(platform::router())
         .merge(clue::router())
         .merge(integration::routes::router())
+        .merge(integration::zzd::router())
 }
 
 /// The OpenAPI document (also served at `/api/openapi.json`).

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::values::Password;
+use xiezhi_storage::Tx;
 use xiezhi_storage::audit::{self, NewAudit};
 use xiezhi_storage::platform::{session, user};
 
@@ -79,7 +80,13 @@ fn session_info(p: &Principal, s: &AppState) -> SessionInfo {
     }
 }
 
-fn login_failure(meta: &ClientMeta, actor_id: Option<i64>, username: &str, action: &str, summary: String) -> NewAudit {
+pub(crate) fn login_failure(
+    meta: &ClientMeta,
+    actor_id: Option<i64>,
+    username: &str,
+    action: &str,
+    summary: String,
+) -> NewAudit {
     NewAudit {
         occurred_at: now_ms(),
         actor_id,
@@ -153,18 +160,33 @@ async fn login(
         .await?;
         return Err(ApiError::AccountDisabled);
     }
+    let tx = s.db.begin().await?;
+    let (cookie, info) = open_session(&s, tx, cred.id, &cred.username, meta, "登录成功").await?;
+    Ok((AppendHeaders([(header::SET_COOKIE, cookie)]), Json(info)))
+}
+
+/// Open a session for a user who has proved who they are (password, ZZD): record the log-in,
+/// create the session and its CSRF token and audit `summary`, in the caller's transaction, which
+/// this commits. Returns the `Set-Cookie` value and the session answer.
+pub(crate) async fn open_session(
+    s: &AppState,
+    mut tx: Tx,
+    user_id: i64,
+    username: &str,
+    meta: ClientMeta,
+    summary: &str,
+) -> ApiResult<(String, SessionInfo)> {
+    let now = now_ms();
     let (token, token_hash) = new_token();
     let csrf = hex::encode(rand::random::<[u8; 16]>());
-    let mut tx = s.db.begin().await?;
-    user::record_success(&mut tx, cred.id, now, &meta.ip).await?;
-    session::insert(&mut tx, &token_hash, cred.id, &csrf, &meta.ip, &meta.user_agent, now).await?;
-    let mut entry = login_failure(&meta, Some(cred.id), &cred.username, "auth.login", "登录成功".into());
+    user::record_success(&mut tx, user_id, now, &meta.ip).await?;
+    session::insert(&mut tx, &token_hash, user_id, &csrf, &meta.ip, &meta.user_agent, now).await?;
+    let mut entry = login_failure(&meta, Some(user_id), username, "auth.login", summary.to_owned());
     entry.outcome = "success";
     audit::append(&mut tx, &entry).await?;
     tx.commit().await.map_err(ApiError::internal)?;
-    let p = load_principal(&s, cred.id, csrf, token_hash, meta).await?;
-    let info = session_info(&p, &s);
-    Ok((AppendHeaders([(header::SET_COOKIE, auth::session_cookie(&token, s.auth.cookie_secure))]), Json(info)))
+    let p = load_principal(s, user_id, csrf, token_hash, meta).await?;
+    Ok((auth::session_cookie(&token, s.auth.cookie_secure), session_info(&p, s)))
 }
 
 /// Log out: the session is deleted on the server.

@@ -84,6 +84,24 @@ enum SimCommand {
         #[arg(long, default_value_t = 300_000)]
         dispose_ms: i64,
     },
+    /// 浙政钉 (ZZD): QR log-in page, org tree, work-notification inbox; accepts the demo app and `--app-key`.
+    Zzd {
+        #[arg(long, default_value = "127.0.0.1:9602")]
+        listen: String,
+        #[arg(long)]
+        app_key: Option<String>,
+        #[arg(long, env = "XIEZHI_SIM_APP_SECRET")]
+        app_secret: Option<String>,
+    },
+    /// The provincial Internet+Supervision platform (joint-inspection records).
+    Supervision {
+        #[arg(long, default_value = "127.0.0.1:9603")]
+        listen: String,
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, env = "XIEZHI_SIM_APP_SECRET")]
+        app_secret: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -148,27 +166,43 @@ fn main() -> ExitCode {
 }
 
 async fn sim(system: SimCommand) -> Result<ExitCode, app::AppError> {
-    let SimCommand::Province { listen, app_key, app_secret, feedback_url, review_ms, dispose_ms } = system;
-    let sim = xiezhi_sim::province::ProvinceSim::new(xiezhi_sim::province::ProvinceConfig {
-        review_ms,
-        dispose_ms,
-        feedback_url,
-        feedback_app_key: app_key.clone(),
-        feedback_secret: app_secret.clone(),
-    });
-    sim.gateway.register(&app_key, &app_secret);
+    let (listen, name, router, runner) = match system {
+        SimCommand::Province { listen, app_key, app_secret, feedback_url, review_ms, dispose_ms } => {
+            let sim = xiezhi_sim::province::ProvinceSim::new(xiezhi_sim::province::ProvinceConfig {
+                review_ms,
+                dispose_ms,
+                feedback_url,
+                feedback_app_key: app_key.clone(),
+                feedback_secret: app_secret.clone(),
+            });
+            sim.gateway.register(&app_key, &app_secret);
+            let runner = tokio::spawn(sim.clone().run());
+            (listen, "省执法平台模拟器 / province simulator", xiezhi_sim::province::router(sim), Some(runner))
+        }
+        SimCommand::Zzd { listen, app_key, app_secret } => {
+            let sim = std::sync::Arc::new(xiezhi_sim::zzd::ZzdSim::new());
+            if let (Some(k), Some(s)) = (app_key, app_secret) {
+                sim.register(&k, &s);
+            }
+            (listen, "浙政钉模拟器 / ZZD simulator", xiezhi_sim::zzd::router(sim), None)
+        }
+        SimCommand::Supervision { listen, app_key, app_secret } => {
+            let sim = xiezhi_sim::supervision::SupervisionSim::new();
+            sim.gateway.register(&app_key, &app_secret);
+            (listen, "互联网+监管模拟器 / Internet+Supervision simulator", xiezhi_sim::supervision::router(sim), None)
+        }
+    };
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| app::AppError::Other(format!("cannot listen on {listen}: {e}")))?;
     let addr = listener.local_addr().map_err(|e| app::AppError::Other(e.to_string()))?;
-    println!(
-        "省执法平台模拟器 / province simulator at http://{addr}  (effect log: /_sim/effects, faults: /_sim/faults)"
-    );
-    let runner = tokio::spawn(sim.clone().run());
-    axum::serve(listener, xiezhi_sim::province::router(sim))
+    println!("{name} at http://{addr}  (operator routes under /_sim/)");
+    axum::serve(listener, router)
         .with_graceful_shutdown(app::shutdown_signal())
         .await
         .map_err(|e| app::AppError::Other(e.to_string()))?;
-    runner.abort();
+    if let Some(r) = runner {
+        r.abort();
+    }
     Ok(ExitCode::SUCCESS)
 }

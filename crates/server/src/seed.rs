@@ -225,6 +225,9 @@ pub async fn run(cfg: &Config, history: usize) -> Result<(), AppError> {
     if seed_province(&state, &db).await? {
         println!("省执法平台对接已启用（内置模拟器）：生态环境、市场监管类（Z02、Z03）新线索将自动推送");
     }
+    if seed_zzd(&state, &db).await? {
+        println!("浙政钉对接已启用（内置模拟器）：可扫码登录，新待办发送工作通知（模拟器收件箱 /sim/zzd/_sim/inbox）");
+    }
     println!("演示账号 / demo accounts (also in {}):", path.display());
     for a in &accounts {
         println!("  {:<13} {:<18} {}（{}，{}）", a.username, a.password, a.display_name, a.role, a.department);
@@ -362,6 +365,30 @@ async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) ->
         options: r#"{"categories":["Z02","Z03"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#.into(),
     };
     ext::update_system(&mut tx, "province", &w, "seed-demo", xiezhi_api::now_ms()).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(true)
+}
+
+/// Enable ZZD against the built-in simulator with its demo app (QR log-in, work notifications),
+/// unless an administrator has configured it already.
+async fn seed_zzd(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
+    use xiezhi_storage::integration as ext;
+    let mut tx = db.begin().await?;
+    let row = ext::system(&mut tx, "zzd").await?;
+    if row.enabled != 0 || !row.app_key.is_empty() {
+        return Ok(false);
+    }
+    let w = ext::SystemWrite {
+        enabled: true,
+        endpoint: String::new(),
+        app_key: xiezhi_sim::zzd::DEMO_API_KEY.into(),
+        secret_enc: Some(state.cipher.encrypt(xiezhi_sim::zzd::DEMO_SECRET)),
+        timeout_ms: 5_000,
+        max_attempts: 12,
+        schedule_minutes: 1440,
+        options: serde_json::json!({ "tenant_id": xiezhi_sim::zzd::TENANT_ID.to_string(), "notify": true }).to_string(),
+    };
+    ext::update_system(&mut tx, "zzd", &w, "seed-demo", xiezhi_api::now_ms()).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(true)
 }

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod gateway;
 pub mod province;
 pub mod supervision;
+pub mod zzd;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

@@ -62,6 +62,9 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("responsibility_rules_category_id_fkey", "responsibility_rules.category_id", "category_id"),
     ("responsibility_rules_department_id_fkey", "responsibility_rules.department_id", "department_id"),
     ("responsibility_rules_region_code_fkey", "responsibility_rules.region_code", "region_code"),
+    ("zzd_accounts_user_key", "zzd_accounts.user_id", "user_id"),
+    ("zzd_accounts_employee_key", "zzd_accounts.employee_code", "employee_code"),
+    ("zzd_accounts_user_id_fkey", "zzd_accounts.user_id", "user_id"),
 ];
 
 fn field_for(name: &str) -> &'static str {

@@ -14,6 +14,7 @@ pub mod integration;
 pub mod outbox;
 pub mod platform;
 pub mod query;
+pub mod zzd;
 
 pub use db::{Backend, Conn, Db, DbOptions, Tx};
 pub use error::{StorageError, StorageResult};

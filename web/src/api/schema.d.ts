@@ -72,6 +72,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/zzd/app-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** In-app log-in (H5 免登): exchange the JSAPI auth code for a session, like a password log-in. */
+        post: operations["app_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/zzd/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Start a PC log-in: redirect to the ZZD QR-code page with a state nonce (kept in a cookie). */
+        get: operations["authorize"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/zzd/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The ZZD log-in page sends the browser back here: check the state, resolve the code to the ZZD
+         *     account, find (or make by employee code or mobile) its link, open a session, go to `/`.
+         */
+        get: operations["callback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/clue/calendar": {
         parameters: {
             query?: never;
@@ -941,6 +995,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integration/zzd/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ZZD accounts seen by log-in or synchronisation, with their links. */
+        get: operations["list_accounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/accounts/{id}/link": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Link an account to a user (replacing its previous link). */
+        put: operations["link_account"];
+        post?: never;
+        /** Remove the link of an account; the user's ZZD log-in stops working at once. */
+        delete: operations["unlink_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/sync/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read the organisation from ZZD now and store the diff as a preview (nothing is changed yet). */
+        post: operations["preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/sync/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent synchronisation runs (newest first). */
+        get: operations["list_runs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/sync/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One run with its diff. */
+        get: operations["get_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/sync/runs/{id}/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a previewed diff: organisations and accounts are written, left accounts marked, proposed
+         *     links made (each re-checked).
+         */
+        post: operations["apply_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/zzd/sync/runs/{id}/discard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Discard a previewed diff. */
+        post: operations["discard_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/platform/audit": {
         parameters: {
             query?: never;
@@ -1479,6 +1656,10 @@ export interface components {
             message: string;
             request_id: string;
         };
+        AppLogin: {
+            /** @description The auth code from the ZZD JSAPI (`getAuthCode`) inside the ZZD app. */
+            auth_code: string;
+        };
         /** @description Who a task goes to. */
         Assignee: {
             /** @enum {string} */
@@ -1722,6 +1903,62 @@ export interface components {
         ChangePassword: {
             new_password: string;
             old_password: string;
+        };
+        Change_SyncAccount: {
+            /** @description An account in a diff. The mobile is only present (encrypted) when it matched a local user. */
+            after: {
+                /** Format: int64 */
+                account_id: number;
+                employee_code: string;
+                job: string;
+                mobile_masked?: string | null;
+                name: string;
+                org_code: string;
+            };
+            /** @description An account in a diff. The mobile is only present (encrypted) when it matched a local user. */
+            before: {
+                /** Format: int64 */
+                account_id: number;
+                employee_code: string;
+                job: string;
+                mobile_masked?: string | null;
+                name: string;
+                org_code: string;
+            };
+        };
+        Change_SyncOrg: {
+            /** @description An organisation in a diff. */
+            after: {
+                /** @description No local department matches: one is created under the parent's department on apply. */
+                create_department?: boolean;
+                /**
+                 * Format: int64
+                 * @description The local department of the same name, if any.
+                 */
+                department_id?: number | null;
+                department_name?: string | null;
+                /** Format: int64 */
+                display_order: number;
+                name: string;
+                org_code: string;
+                parent_code: string;
+            };
+            /** @description An organisation in a diff. */
+            before: {
+                /** @description No local department matches: one is created under the parent's department on apply. */
+                create_department?: boolean;
+                /**
+                 * Format: int64
+                 * @description The local department of the same name, if any.
+                 */
+                department_id?: number | null;
+                department_name?: string | null;
+                /** Format: int64 */
+                display_order: number;
+                name: string;
+                org_code: string;
+                parent_code: string;
+            };
         };
         /** @description A condition on a case field. */
         Clause: {
@@ -2241,6 +2478,10 @@ export interface components {
             result?: components["schemas"]["IntakeResult"] | null;
             source_clue_id?: string | null;
         };
+        LinkInput: {
+            /** Format: int64 */
+            user_id: number;
+        };
         LoginRequest: {
             password: string;
             username: string;
@@ -2339,6 +2580,17 @@ export interface components {
             /** Format: int64 */
             sort_order?: number;
             url: string;
+        };
+        /** @description An account that will be linked when the run is applied. */
+        ProposedLink: {
+            /** Format: int64 */
+            account_id: number;
+            /** @description `employee_code` or `mobile`. */
+            method: string;
+            name: string;
+            /** Format: int64 */
+            user_id: number;
+            username: string;
         };
         /** @description Where a case stands at the provincial platform. */
         ProvinceCase: {
@@ -2653,6 +2905,65 @@ export interface components {
             comment: string;
             stage_name?: string | null;
         };
+        /** @description An account in a diff. The mobile is only present (encrypted) when it matched a local user. */
+        SyncAccount: {
+            /** Format: int64 */
+            account_id: number;
+            employee_code: string;
+            job: string;
+            mobile_masked?: string | null;
+            name: string;
+            org_code: string;
+        };
+        SyncDiff: {
+            accounts_added: components["schemas"]["SyncAccount"][];
+            accounts_changed: components["schemas"]["Change_SyncAccount"][];
+            /** @description Accounts no longer in ZZD (they are marked as left; their links stop working). */
+            accounts_removed: components["schemas"]["SyncAccount"][];
+            links: components["schemas"]["ProposedLink"][];
+            orgs_added: components["schemas"]["SyncOrg"][];
+            orgs_changed: components["schemas"]["Change_SyncOrg"][];
+            orgs_removed: components["schemas"]["SyncOrg"][];
+            /** Format: int64 */
+            unchanged_accounts: number;
+            /** Format: int64 */
+            unchanged_orgs: number;
+        };
+        /** @description An organisation in a diff. */
+        SyncOrg: {
+            /** @description No local department matches: one is created under the parent's department on apply. */
+            create_department?: boolean;
+            /**
+             * Format: int64
+             * @description The local department of the same name, if any.
+             */
+            department_id?: number | null;
+            department_name?: string | null;
+            /** Format: int64 */
+            display_order: number;
+            name: string;
+            org_code: string;
+            parent_code: string;
+        };
+        SyncRun: {
+            /** Format: int64 */
+            applied_at?: number | null;
+            applied_by: string;
+            /** Format: int64 */
+            created_at: number;
+            created_by: string;
+            error: string;
+            /** Format: int64 */
+            id: number;
+            /** @description `manual` or `schedule`. */
+            origin: string;
+            /** @description `preview`, `applied`, `discarded` or `failed`. */
+            status: string;
+            summary: string;
+        };
+        SyncRunDetail: components["schemas"]["SyncRun"] & {
+            diff?: components["schemas"]["SyncDiff"] | null;
+        };
         TaskView: {
             action?: string | null;
             activity: string;
@@ -2846,6 +3157,41 @@ export interface components {
             /** Format: int64 */
             version: number;
         };
+        ZzdAccount: {
+            /** Format: int64 */
+            account_id: number;
+            employee_code: string;
+            job: string;
+            /** Format: int64 */
+            last_login_at?: number | null;
+            /** @description `employee_code`, `mobile` or `admin`. */
+            link_method?: string | null;
+            /** Format: int64 */
+            linked_at?: number | null;
+            linked_by: string;
+            /** @description Masked mobile (`139****1001`), when known from synchronisation. */
+            mobile_masked?: string | null;
+            name: string;
+            org_code: string;
+            org_name?: string | null;
+            /** @description `A` active, `F` left ZZD. */
+            status: string;
+            /** Format: int64 */
+            updated_at: number;
+            user_display_name?: string | null;
+            /** Format: int64 */
+            user_id?: number | null;
+            username?: string | null;
+        };
+        ZzdAccountPage: {
+            items: components["schemas"]["ZzdAccount"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -2996,6 +3342,110 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
+            };
+        };
+    };
+    app_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppLogin"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionInfo"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    authorize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To the ZZD QR-code page, or back to /login?zzd_error=… when ZZD is not enabled */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    callback: {
+        parameters: {
+            query?: {
+                /** @description One-time log-in code from ZZD. */
+                code?: string;
+                /** @description The state nonce of `authorize`. */
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description To / with the session cookie, or to /login?zzd_error=… */
+            303: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5709,6 +6159,303 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_accounts: {
+        parameters: {
+            query?: {
+                /** @description Matches name, employee code or linked user name. */
+                keyword?: string;
+                linked?: boolean;
+                /** @description `A` or `F`. */
+                status?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZzdAccountPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    link_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ZZD accountId */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LinkInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ZzdAccount"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    unlink_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ZZD accountId */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRun"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    apply_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    discard_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description run id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncRunDetail"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

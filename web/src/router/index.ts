@@ -42,6 +42,13 @@ const standaloneRoutes: RouteRecordRaw[] = [
     meta: { title: '登录', public: true },
   },
   {
+    // The H5 entry opened inside the 浙政钉 app: logs in without a password (免登).
+    path: '/zzd/h5',
+    name: 'zzd-h5',
+    component: () => import('@/views/login/zzd-h5.vue'),
+    meta: { title: '浙政钉免登', public: true },
+  },
+  {
     path: '/403',
     name: 'forbidden',
     component: () => import('@/views/error/403.vue'),

@@ -1019,7 +1019,7 @@ async fn enter(
                 None => (None, None),
             },
         };
-        store::insert_task(
+        let task_id = store::insert_task(
             tx,
             &NewTask {
                 case_id: case.id,
@@ -1034,6 +1034,7 @@ async fn enter(
             },
         )
         .await?;
+        crate::integration::zzd::notify_task(tx, task_id, case, &act.name, due, now).await?;
         store::set_position(
             tx,
             case.id,

@@ -8,6 +8,7 @@ pub mod province;
 pub mod relay;
 pub mod routes;
 pub mod supervision;
+pub mod zzd;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -109,6 +110,7 @@ pub async fn settings(state: &AppState, code: &str) -> ApiResult<Settings> {
 pub struct Sims {
     pub province: std::sync::Arc<xiezhi_sim::province::ProvinceSim>,
     pub supervision: std::sync::Arc<xiezhi_sim::supervision::SupervisionSim>,
+    pub zzd: std::sync::Arc<xiezhi_sim::zzd::ZzdSim>,
 }
 
 impl Default for Sims {
@@ -116,6 +118,7 @@ impl Default for Sims {
         Sims {
             province: xiezhi_sim::province::ProvinceSim::new(Default::default()),
             supervision: xiezhi_sim::supervision::SupervisionSim::new(),
+            zzd: std::sync::Arc::new(xiezhi_sim::zzd::ZzdSim::new()),
         }
     }
 }
@@ -125,6 +128,7 @@ pub fn sim_router(sims: &Sims) -> axum::Router {
     axum::Router::new()
         .nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
         .nest("/sim/supervision", xiezhi_sim::supervision::router(sims.supervision.clone()))
+        .nest("/sim/zzd", xiezhi_sim::zzd::router(sims.zzd.clone()))
 }
 
 /// Let the built-in simulators accept the configured credentials of the systems they stand in
@@ -135,6 +139,7 @@ pub async fn sync_builtin(state: &AppState) -> ApiResult<()> {
     if s.builtin && !s.app_key.is_empty() {
         state.sims.supervision.gateway.register(&s.app_key, &s.secret);
     }
+    zzd::register_with(state, &state.sims.zzd).await?;
     Ok(())
 }
 
@@ -146,6 +151,7 @@ pub async fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
     }
     vec![
         tokio::spawn(relay::run(state.clone())),
+        tokio::spawn(zzd::run(state.clone())),
         tokio::spawn(province::run_poller(state.clone())),
         tokio::spawn(state.sims.province.clone().run()),
     ]

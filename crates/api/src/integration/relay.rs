@@ -17,6 +17,7 @@ use xiezhi_storage::Conn;
 use xiezhi_storage::integration::{self as store, NewExchange};
 use xiezhi_storage::outbox::{self, MessageRow};
 
+use super::zzd;
 use crate::clue::callback;
 use crate::{ApiError, ApiResult, AppState, now_ms};
 
@@ -178,7 +179,7 @@ pub async fn record_exchange(
 
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
-    vec![callback::CHANNEL, super::province::CHANNEL, super::supervision::CHANNEL]
+    vec![callback::CHANNEL, super::province::CHANNEL, super::supervision::CHANNEL, zzd::CHANNEL]
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
@@ -186,6 +187,7 @@ async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> At
         callback::CHANNEL => callback::deliver(state, http, m).await,
         super::province::CHANNEL => super::province::deliver(state, http, m).await,
         super::supervision::CHANNEL => super::supervision::deliver(state, http, m).await,
+        zzd::CHANNEL => zzd::deliver(state, http, m).await,
         other => Attempt { outcome: Outcome::Rejected(format!("未知的投递通道 {other}")), log: Vec::new() },
     }
 }
@@ -204,6 +206,7 @@ async fn max_attempts(state: &AppState, m: &MessageRow) -> i64 {
         callback::CHANNEL => callback::MAX_ATTEMPTS,
         super::province::CHANNEL => cap_of(state, super::system::PROVINCE).await,
         super::supervision::CHANNEL => cap_of(state, super::system::SUPERVISION).await,
+        zzd::CHANNEL => zzd::max_attempts(state).await,
         _ => 1,
     }
 }

@@ -239,6 +239,9 @@ async fn test_system(
 }
 
 async fn probe(s: &AppState, settings: &Settings) -> Result<String, String> {
+    if settings.code == system::ZZD {
+        return super::zzd::test_connection(s, settings).await;
+    }
     let http = reqwest::Client::new();
     if settings.code == system::PROVINCE || settings.code == system::IRS {
         if settings.app_key.is_empty() || settings.secret.is_empty() {

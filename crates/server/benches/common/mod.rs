@@ -131,12 +131,12 @@ pub fn xiezhi(dir: &Path) -> Command {
 /// Migrations, reference data, demo roles, accounts and sources; no demo clue history
 /// (`--cases 0`: the default history of 50,000 clues would take minutes and skew the figures).
 ///
-/// Each benchmark measures one thing: the provincial link that seed-demo enables is switched off
-/// again (the relay benchmark configures its own).
+/// Each benchmark measures one thing: the provincial and ZZD links that seed-demo enables are
+/// switched off again (the relay benchmark configures its own).
 pub async fn seed_demo(dir: &Path) {
     let out = xiezhi(dir).args(["seed-demo", "--cases", "0"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    sql(dir, "UPDATE external_systems SET enabled = 0 WHERE code = 'province'").await;
+    sql(dir, "UPDATE external_systems SET enabled = 0 WHERE code IN ('province', 'zzd')").await;
 }
 
 /// Run one statement on the bench database.

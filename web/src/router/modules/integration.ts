@@ -29,7 +29,13 @@ export const integrationRoutes: RouteRecordRaw[] = [
         component: () => import('@/views/integration/exchanges/index.vue'),
         meta: { title: '交换记录', icon: 'Switch', perm: 'integration:exchange:view' },
       },
-      // ZZD and IRS pages follow here.
+      // ---- ZZD (浙政钉) ----
+      {
+        path: '/integration/zzd',
+        name: 'integration-zzd',
+        component: () => import('@/views/integration/zzd/index.vue'),
+        meta: { title: '浙政钉对接', icon: 'ChatDotRound', perm: 'integration:zzd:view' },
+      },
     ],
   },
 ]
