@@ -350,5 +350,8 @@ pub mod perm {
         CaseDispatch = "clue:case:dispatch",
         CaseExport = "clue:case:export",
         CaseReveal = "clue:case:reveal",
+        IrsView = "integration:irs:view",
+        IrsImport = "integration:irs:import",
+        IrsExport = "integration:irs:export",
     }
 }

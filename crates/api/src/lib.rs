@@ -49,6 +49,8 @@ pub struct Inner {
     pub tokens: integration::gateway::Tokens,
     /// Timing of the delivery relay.
     pub relay: integration::relay::RelayConfig,
+    /// Timing of IRS data-platform imports.
+    pub irs: integration::irs::ImportConfig,
     dummy_hash: tokio::sync::OnceCell<String>,
 }
 
@@ -70,6 +72,7 @@ impl AppState {
             self_url: integration::SelfUrl::default(),
             tokens: integration::gateway::Tokens::default(),
             relay: integration::relay::RelayConfig::default(),
+            irs: integration::irs::ImportConfig::default(),
             dummy_hash: tokio::sync::OnceCell::new(),
         }))
     }
@@ -101,7 +104,8 @@ pub fn now_ms() -> i64 {
         (name = "auth", description = "Login, logout, current user"),
         (name = "platform", description = "Users, organisation, roles, dictionaries, portal, regions, items (F75–F80)"),
         (name = "audit", description = "Audit log"),
-        (name = "clue", description = "Clue center: handling rules (F04–F11)")
+        (name = "clue", description = "Clue center: handling rules (F04–F11)"),
+        (name = "integration", description = "External systems: the IRS data platform imports and enforcement facts (F81)")
     )
 )]
 struct ApiDoc;
@@ -131,6 +135,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(session::router())
         .merge(platform::router())
         .merge(clue::router())
+        .merge(integration::irs::router())
 }
 
 /// The OpenAPI document (also served at `/api/openapi.json`).

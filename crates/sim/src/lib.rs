@@ -9,6 +9,7 @@
 
 pub mod faults;
 pub mod gateway;
+pub mod irs;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

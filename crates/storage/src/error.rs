@@ -62,6 +62,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("responsibility_rules_category_id_fkey", "responsibility_rules.category_id", "category_id"),
     ("responsibility_rules_department_id_fkey", "responsibility_rules.department_id", "department_id"),
     ("responsibility_rules_region_code_fkey", "responsibility_rules.region_code", "region_code"),
+    ("irs_imports_running_key", "irs_imports.running", "running"),
 ];
 
 fn field_for(name: &str) -> &'static str {

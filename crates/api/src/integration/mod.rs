@@ -4,6 +4,7 @@
 //! simulator built into this server (mounted under `/sim/<code>`).
 
 pub mod gateway;
+pub mod irs;
 pub mod relay;
 
 use std::sync::OnceLock;

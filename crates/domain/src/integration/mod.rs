@@ -3,4 +3,5 @@
 //! `../shared/domain-notes.md`; what we had to design is documented in `docs/integrations/`.
 
 pub mod gateway;
+pub mod irs;
 pub mod province;
