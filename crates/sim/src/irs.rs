@@ -14,12 +14,12 @@ pub mod data;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
+use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{Router, any, get, put};
-use axum::Json;
 use serde::{Deserialize, Serialize};
 use xiezhi_domain::integration::gateway::{Envelope, code};
 use xiezhi_domain::integration::irs::{self as contract, Dataset, DatasetInfo, DatasetList, Page, PullRequest};
@@ -80,7 +80,9 @@ impl IrsSim {
         let sizes = generator.sizes(config.total);
         let steps = sizes
             .iter()
-            .map(|(d, n)| (*d, if d.is_dimension() { 60_000 } else { (SPAN_MS / i64::try_from(*n).unwrap_or(1).max(1)).max(1) }))
+            .map(|(d, n)| {
+                (*d, if d.is_dimension() { 60_000 } else { (SPAN_MS / i64::try_from(*n).unwrap_or(1).max(1)).max(1) })
+            })
             .collect();
         IrsSim {
             gateway: Arc::new(Gateway::default()),
@@ -151,13 +153,17 @@ impl IrsSim {
     /// One page of a dataset.
     pub fn page(&self, d: Dataset, req: &PullRequest) -> Result<Page, Envelope<()>> {
         if !(1..=contract::MAX_PAGE_SIZE).contains(&req.page_size) {
-            return Err(Envelope::error(code::BAD_REQUEST, format!("pageSize 须在 1–{} 之间", contract::MAX_PAGE_SIZE)));
+            return Err(Envelope::error(
+                code::BAD_REQUEST,
+                format!("pageSize 须在 1–{} 之间", contract::MAX_PAGE_SIZE),
+            ));
         }
         let n = self.size(d);
         let step = self.step(d);
         let start = match (&req.cursor, req.updated_since) {
             (Some(c), _) => {
-                let (t, id) = contract::parse_cursor(c).ok_or_else(|| Envelope::error(code::BAD_REQUEST, "cursor 无效"))?;
+                let (t, id) =
+                    contract::parse_cursor(c).ok_or_else(|| Envelope::error(code::BAD_REQUEST, "cursor 无效"))?;
                 Self::first_after(n, |i| {
                     let u = self.generator.updated_at(d, i, step);
                     u < t || (u == t && self.generator.record_id(d, i).as_str() <= id)
@@ -348,7 +354,10 @@ mod tests {
         let all = pull_all(&s, Dataset::Inspection, 500);
         let mid = &all[all.len() / 2];
         let p = s
-            .page(Dataset::Inspection, &PullRequest { updated_since: Some(mid.updated_at), page_size: 2000, cursor: None })
+            .page(
+                Dataset::Inspection,
+                &PullRequest { updated_since: Some(mid.updated_at), page_size: 2000, cursor: None },
+            )
             .unwrap();
         assert_eq!(p.records.len(), all.len() - all.len() / 2 - 1);
         // Growing appends after the last record: a pull from the old end gets only the new ones.
@@ -360,14 +369,22 @@ mod tests {
         assert_eq!(more.records.len() as u64, s.size(Dataset::Inspection) - before);
         assert_eq!(more.records[0].record_id, s.record(Dataset::Inspection, before).record_id);
         // An empty page keeps the cursor.
-        let end = s.page(Dataset::Inspection, &PullRequest { cursor: more.next_cursor.clone(), page_size: 10, updated_since: None }).unwrap();
+        let end = s
+            .page(
+                Dataset::Inspection,
+                &PullRequest { cursor: more.next_cursor.clone(), page_size: 10, updated_since: None },
+            )
+            .unwrap();
         assert!(end.records.is_empty() && !end.has_more && end.next_cursor == more.next_cursor);
     }
 
     #[test]
     fn bad_requests_are_refused() {
         let s = sim(100);
-        assert_eq!(s.page(Dataset::Body, &PullRequest { page_size: 0, ..Default::default() }).unwrap_err().code, code::BAD_REQUEST);
+        assert_eq!(
+            s.page(Dataset::Body, &PullRequest { page_size: 0, ..Default::default() }).unwrap_err().code,
+            code::BAD_REQUEST
+        );
         let bad = PullRequest { cursor: Some("zz".into()), page_size: 10, updated_since: None };
         assert_eq!(s.page(Dataset::Body, &bad).unwrap_err().code, code::BAD_REQUEST);
     }
@@ -385,11 +402,17 @@ mod tests {
         let r = router(s.clone());
         let t = crate::now_ms();
         let q = |secret: &str| format!("appKey=app&requestTime={t}&sign={}", gw::sign("app", secret, t));
-        let v = send(&r, Request::post(format!("{}?{}", contract::DATASETS, q("x"))).body(Body::empty()).unwrap()).await;
+        let v =
+            send(&r, Request::post(format!("{}?{}", contract::DATASETS, q("x"))).body(Body::empty()).unwrap()).await;
         assert_eq!(v["code"], code::SECRET_EXPIRED);
-        let v = send(&r, Request::get(format!("{}?{}", gw::REFRESH_BY_KEY, q("secret"))).body(Body::empty()).unwrap()).await;
+        let v = send(&r, Request::get(format!("{}?{}", gw::REFRESH_BY_KEY, q("secret"))).body(Body::empty()).unwrap())
+            .await;
         let request_secret = v["datas"]["requestSecret"].as_str().unwrap().to_owned();
-        let v = send(&r, Request::post(format!("{}?{}", contract::DATASETS, q(&request_secret))).body(Body::empty()).unwrap()).await;
+        let v = send(
+            &r,
+            Request::post(format!("{}?{}", contract::DATASETS, q(&request_secret))).body(Body::empty()).unwrap(),
+        )
+        .await;
         assert_eq!(v["code"], code::OK);
         assert_eq!(v["datas"]["datasets"].as_array().unwrap().len(), 10);
         let path = format!("{}?{}", Dataset::Penalty.path(), q(&request_secret));

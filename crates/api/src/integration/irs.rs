@@ -652,7 +652,11 @@ async fn list_facts(
 /// One fact with its dataset-specific attributes.
 #[utoipa::path(get, path = "/api/integration/irs/facts/{id}", tag = "integration", params(("id" = i64, Path, description = "fact id")),
     responses((status = 200, body = IrsFact), (status = 403, body = ApiErrorBody), (status = 404, body = ApiErrorBody)))]
-async fn get_fact(State(s): State<AppState>, auth: Authorized<perm::IrsView>, Path(id): Path<i64>) -> ApiResult<Json<IrsFact>> {
+async fn get_fact(
+    State(s): State<AppState>,
+    auth: Authorized<perm::IrsView>,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<IrsFact>> {
     let mut conn = s.db.conn().await?;
     Ok(Json(fact_of(store::fact(&mut conn, id, &auth.scope()).await?)))
 }
@@ -843,8 +847,15 @@ impl Job<'_> {
                 log.write(&mut tx, self.id).await?;
             }
             for (rid, why) in &skipped {
-                store::log_error(&mut tx, self.id, d.as_str(), 0, &format!("{}：记录 {rid} 已跳过，{why}", d.label()), now)
-                    .await?;
+                store::log_error(
+                    &mut tx,
+                    self.id,
+                    d.as_str(),
+                    0,
+                    &format!("{}：记录 {rid} 已跳过，{why}", d.label()),
+                    now,
+                )
+                .await?;
             }
             let next = page.next_cursor.clone().or(cursor.clone());
             store::commit_page(
@@ -880,7 +891,15 @@ struct NewExchangeOwned {
 }
 
 impl NewExchangeOwned {
-    fn new(interface: &str, outcome: &'static str, error: &str, req: &Value, response: &str, ms: i64, n: usize) -> Self {
+    fn new(
+        interface: &str,
+        outcome: &'static str,
+        error: &str,
+        req: &Value,
+        response: &str,
+        ms: i64,
+        n: usize,
+    ) -> Self {
         NewExchangeOwned {
             interface: interface.to_owned(),
             outcome,
@@ -898,7 +917,8 @@ impl NewExchangeOwned {
     }
 
     async fn write(&self, conn: &mut xiezhi_storage::Conn, import_id: i64) -> Result<(), StorageError> {
-        let reference = if self.reference.is_empty() { format!("irs_import:{import_id}") } else { self.reference.clone() };
+        let reference =
+            if self.reference.is_empty() { format!("irs_import:{import_id}") } else { self.reference.clone() };
         exchange_log::log_exchange(
             conn,
             &NewExchange {
@@ -933,8 +953,7 @@ fn invalid(d: Dataset, r: &Record) -> Option<&'static str> {
     if r.record_id.trim().is_empty() || r.record_id.chars().count() > 64 {
         return Some("记录编号为空或过长");
     }
-    if !d.is_dimension()
-        && !(matches!(r.region_code.len(), 6 | 9) && r.region_code.bytes().all(|b| b.is_ascii_digit()))
+    if !d.is_dimension() && !(matches!(r.region_code.len(), 6 | 9) && r.region_code.bytes().all(|b| b.is_ascii_digit()))
     {
         return Some("行政区划编码无效");
     }

@@ -216,11 +216,8 @@ fn org_code(n: u64) -> String {
 pub fn credit_code(kind: &str, region6: &str, n: u64) -> String {
     let body = format!("{kind}{region6}{}", org_code(n));
     let w = [1u32, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-    let sum: u32 = body
-        .bytes()
-        .zip(w)
-        .map(|(b, w)| CHARSET.iter().position(|c| *c == b).map_or(0, |p| p as u32) * w)
-        .sum();
+    let sum: u32 =
+        body.bytes().zip(w).map(|(b, w)| CHARSET.iter().position(|c| *c == b).map_or(0, |p| p as u32) * w).sum();
     let c = (31 - sum % 31) % 31;
     format!("{body}{}", char::from(CHARSET[c as usize]))
 }
@@ -346,7 +343,8 @@ const TRADES: &[&str] = &[
     "石材有限公司",
     "茶业有限公司",
 ];
-const SHOPS: &[&str] = &["小吃店", "便利店", "五金店", "水果店", "早餐店", "烧烤店", "农资店", "理发店", "百货商店", "面馆"];
+const SHOPS: &[&str] =
+    &["小吃店", "便利店", "五金店", "水果店", "早餐店", "烧烤店", "农资店", "理发店", "百货商店", "面馆"];
 
 fn person_name(rng: &mut Rng) -> String {
     let mut s = (*rng.pick(SURNAMES)).to_owned();
@@ -371,7 +369,11 @@ pub fn subject(seed: u64, county: &str, county_name: &str) -> impl Fn(u64) -> (S
         } else if roll < 85 {
             let owner = person_name(&mut rng);
             let surname = owner.chars().next().unwrap_or('叶');
-            let name = format!("{county_name}{}{surname}记{}", rng.pick(&["", "城东", "城西", "城南", "城北", "新"]), rng.pick(SHOPS));
+            let name = format!(
+                "{county_name}{}{surname}记{}",
+                rng.pick(&["", "城东", "城西", "城南", "城北", "新"]),
+                rng.pick(SHOPS)
+            );
             ("individual_business".into(), name, credit_code("92", &county, rng.below(100_000_000)))
         } else {
             let birth = 1960 + rng.below(45);
@@ -494,7 +496,9 @@ impl Generator {
                     Class::Inspection => "行政检查",
                 }
                 .into();
-                if let Some(b) = cat.bodies.iter().find(|b| b.region_code == "331100" && b.name.contains(it.domain.keyword())) {
+                if let Some(b) =
+                    cat.bodies.iter().find(|b| b.region_code == "331100" && b.name.contains(it.domain.keyword()))
+                {
                     r.dept_code = b.code.clone();
                     r.dept_name = b.name.clone();
                 }
@@ -536,17 +540,44 @@ impl Generator {
             Dataset::License => {
                 r.kind = item.name.trim_end_matches("核发").trim_end_matches("审批").to_owned();
                 let roll = rng.below(100);
-                r.status = if roll < 90 { "准予许可" } else if roll < 96 { "不予许可" } else { "已注销" }.into();
+                r.status = if roll < 90 {
+                    "准予许可"
+                } else if roll < 96 {
+                    "不予许可"
+                } else {
+                    "已注销"
+                }
+                .into();
                 r.concluded_at = concluded(&mut rng, 1, 15);
                 r.title = format!("浙丽{short}许〔{year}〕{}号", rng.range(1, 9999));
-                r.attrs = attrs(json!({ "validYears": rng.range(3, 6), "applyChannel": if rng.percent(80) { "浙里办" } else { "窗口" } }));
+                r.attrs = attrs(
+                    json!({ "validYears": rng.range(3, 6), "applyChannel": if rng.percent(80) { "浙里办" } else { "窗口" } }),
+                );
             }
             Dataset::Inspection => {
                 let kinds = ["routine_patrol", "double_random", "special", "cross_department", "triggered"];
                 let w = rng.below(100);
-                r.kind = kinds[if w < 45 { 0 } else if w < 70 { 1 } else if w < 85 { 2 } else if w < 95 { 3 } else { 4 }].into();
+                r.kind = kinds[if w < 45 {
+                    0
+                } else if w < 70 {
+                    1
+                } else if w < 85 {
+                    2
+                } else if w < 95 {
+                    3
+                } else {
+                    4
+                }]
+                .into();
                 let roll = rng.below(100);
-                r.status = if roll < 68 { "未发现问题" } else if roll < 93 { "责令整改" } else { "移交立案" }.into();
+                r.status = if roll < 68 {
+                    "未发现问题"
+                } else if roll < 93 {
+                    "责令整改"
+                } else {
+                    "移交立案"
+                }
+                .into();
                 r.concluded_at = Some(occurred + rng.range(1, 8) * 3_600_000);
                 r.title = format!("{}检查记录", body.name);
                 r.attrs = attrs(json!({ "inspectors": rng.range(2, 5), "usedZheliMobile": rng.percent(85) }));
@@ -569,7 +600,14 @@ impl Generator {
             Dataset::Complaint => {
                 r.kind = if rng.percent(70) { "投诉" } else { "举报" }.into();
                 let roll = rng.below(100);
-                r.status = if roll < 80 { "已办结" } else if roll < 94 { "办理中" } else { "不予受理" }.into();
+                r.status = if roll < 80 {
+                    "已办结"
+                } else if roll < 94 {
+                    "办理中"
+                } else {
+                    "不予受理"
+                }
+                .into();
                 if r.status != "办理中" {
                     r.concluded_at = concluded(&mut rng, 1, 30);
                 }
@@ -587,19 +625,32 @@ impl Generator {
             }
             Dataset::Litigation => {
                 r.kind = if rng.percent(75) { "一审" } else { "二审" }.into();
-                let results = ["判决驳回诉讼请求", "判决驳回诉讼请求", "判决撤销", "原告撤诉", "判决确认违法", "审理中"];
+                let results =
+                    ["判决驳回诉讼请求", "判决驳回诉讼请求", "判决撤销", "原告撤诉", "判决确认违法", "审理中"];
                 r.status = (*rng.pick(&results)).into();
                 if r.status != "审理中" {
                     r.concluded_at = concluded(&mut rng, 30, 180);
                 }
-                let court = if r.kind == "二审" { "丽水市中级人民法院".to_owned() } else { format!("{county_name}人民法院") };
-                r.title = format!("（{year}）浙11{}行初{}号", if r.kind == "二审" { "" } else { "02" }, rng.range(1, 400));
+                let court = if r.kind == "二审" {
+                    "丽水市中级人民法院".to_owned()
+                } else {
+                    format!("{county_name}人民法院")
+                };
+                r.title =
+                    format!("（{year}）浙11{}行初{}号", if r.kind == "二审" { "" } else { "02" }, rng.range(1, 400));
                 r.attrs = attrs(json!({ "court": court, "headAppeared": rng.percent(90) }));
             }
             Dataset::Rectification => {
                 r.kind = "责令限期整改".into();
                 let roll = rng.below(100);
-                r.status = if roll < 78 { "已整改" } else if roll < 93 { "整改中" } else { "逾期未整改" }.into();
+                r.status = if roll < 78 {
+                    "已整改"
+                } else if roll < 93 {
+                    "整改中"
+                } else {
+                    "逾期未整改"
+                }
+                .into();
                 let deadline = occurred + rng.range(3, 30) * DAY;
                 if r.status == "已整改" {
                     r.concluded_at = Some((deadline - rng.range(0, 3) * DAY).min(updated_at));
@@ -720,7 +771,10 @@ mod tests {
         assert_ne!(Generator::new(1).record(Dataset::Penalty, 5, 1000), g.record(Dataset::Penalty, 5, 1000));
         let p = g.record(Dataset::Penalty, 3, 60_000);
         assert!(p.amount.is_some_and(|a| a > 0));
-        let e: Vec<_> = (0..200).map(|i| g.record(Dataset::Penalty, i, 60_000)).filter(|r| r.subject_type == "enterprise").collect();
+        let e: Vec<_> = (0..200)
+            .map(|i| g.record(Dataset::Penalty, i, 60_000))
+            .filter(|r| r.subject_type == "enterprise")
+            .collect();
         assert!(!e.is_empty() && e.iter().all(|r| credit_code_valid(&r.subject_code)));
     }
 
