@@ -279,7 +279,7 @@ impl FactQuery {
     fn filter(&self) -> ApiResult<FactFilter> {
         let dataset = non_empty(&self.dataset);
         if let Some(d) = &dataset
-            && !Dataset::parse(d).is_some_and(|d| !d.is_dimension())
+            && Dataset::parse(d).is_none_or(|d| d.is_dimension())
         {
             return Err(ApiError::field("dataset", "数据集不存在"));
         }
@@ -948,13 +948,17 @@ fn attrs_text(r: &Record) -> String {
     serde_json::to_string(&r.attrs).unwrap_or_else(|_| "{}".into())
 }
 
+/// A township (9 digits) or county (6 digits) code.
+fn region_code_ok(code: &str) -> bool {
+    matches!(code.len(), 6 | 9) && code.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Why a record cannot be stored, if it cannot.
 fn invalid(d: Dataset, r: &Record) -> Option<&'static str> {
     if r.record_id.trim().is_empty() || r.record_id.chars().count() > 64 {
         return Some("记录编号为空或过长");
     }
-    if !d.is_dimension() && !(matches!(r.region_code.len(), 6 | 9) && r.region_code.bytes().all(|b| b.is_ascii_digit()))
-    {
+    if !d.is_dimension() && !region_code_ok(&r.region_code) {
         return Some("行政区划编码无效");
     }
     None

@@ -24,7 +24,7 @@ impl Rng {
     pub fn new(seed: u64) -> Rng {
         Rng(seed)
     }
-    pub fn next(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -33,7 +33,7 @@ impl Rng {
     }
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: u64) -> u64 {
-        self.next() % n.max(1)
+        self.next_u64() % n.max(1)
     }
     pub fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
         &xs[self.below(xs.len() as u64) as usize]
@@ -48,7 +48,7 @@ impl Rng {
 }
 
 fn mix(a: u64, b: u64) -> u64 {
-    Rng::new(a ^ b.wrapping_mul(0xD1B5_4A32_D192_ED03)).next()
+    Rng::new(a ^ b.wrapping_mul(0xD1B5_4A32_D192_ED03)).next_u64()
 }
 
 #[derive(Debug, Clone)]
@@ -348,9 +348,9 @@ const SHOPS: &[&str] =
 
 fn person_name(rng: &mut Rng) -> String {
     let mut s = (*rng.pick(SURNAMES)).to_owned();
-    s.push_str(*rng.pick(GIVEN));
-    if rng.percent(70) {
-        s.push_str(*rng.pick(GIVEN));
+    for _ in 0..if rng.percent(70) { 2 } else { 1 } {
+        let given: &&str = rng.pick(GIVEN);
+        s.push_str(given);
     }
     s
 }
