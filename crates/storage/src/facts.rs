@@ -11,11 +11,17 @@ use crate::dialect;
 use crate::error::StorageResult;
 use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic};
 
-/// Rows per INSERT statement. Small on purpose: sqlx looks up each parameter's name when binding,
-/// which costs time in proportion to the parameters of the statement, so a statement's binding
-/// cost grows with the square of its size (at 200 rows × 22 columns that lookup took 40 % of an
-/// import). 25 rows (550 binds) keeps the statement count low and the lookups cheap.
-const CHUNK: usize = 25;
+/// Rows per INSERT statement on SQLite. Small on purpose: sqlx-sqlite looks up each parameter's
+/// name when binding, which costs time in proportion to the parameters of the statement, so a
+/// statement's binding cost grows with the square of its size (at 200 rows × 22 columns that lookup
+/// took 40 % of an import). 25 rows (550 binds) keeps the statement count low and the lookups cheap.
+const SQLITE_CHUNK: usize = 25;
+/// Rows per INSERT statement on PostgreSQL, where each statement is a round trip.
+const POSTGRES_CHUNK: usize = 200;
+
+fn chunk_size(conn: &Conn) -> usize {
+    if conn.backend_name().eq_ignore_ascii_case("postgresql") { POSTGRES_CHUNK } else { SQLITE_CHUNK }
+}
 
 // ---- facts and dimensions ------------------------------------------------------------------------
 
@@ -60,7 +66,7 @@ async fn existing(
     keys: &[&str],
 ) -> StorageResult<i64> {
     let mut total = 0;
-    for chunk in keys.chunks(CHUNK) {
+    for chunk in keys.chunks(chunk_size(conn)) {
         let mut w = Where::new();
         if let Some(d) = scope {
             w.and("dataset = {}", Bind::Text(d.to_owned()));
@@ -122,7 +128,7 @@ fn upsert_sql(table: &str, cols: &[&str], key: &str, rows: usize) -> String {
 /// Upsert facts of one dataset by (dataset, record id).
 pub async fn upsert_facts(conn: &mut Conn, rows: &[FactWrite], import_id: i64, now: i64) -> StorageResult<Upserted> {
     let mut out = Upserted::default();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_size(conn)) {
         let mut by_dataset: Vec<(&str, Vec<&str>)> = Vec::new();
         for r in chunk {
             match by_dataset.iter_mut().find(|(d, _)| *d == r.dataset) {
@@ -199,7 +205,7 @@ const BODY_COLS: &[&str] = &[
 
 pub async fn upsert_bodies(conn: &mut Conn, rows: &[BodyWrite], import_id: i64, now: i64) -> StorageResult<Upserted> {
     let mut out = Upserted::default();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_size(conn)) {
         let keys: Vec<&str> = chunk.iter().map(|r| r.code.as_str()).collect();
         let before = existing(conn, "irs_bodies", "code", None, &keys).await?;
         let mut q = sqlx::query(dynamic(upsert_sql("irs_bodies", BODY_COLS, "code", chunk.len())));
@@ -252,7 +258,7 @@ const ITEM_COLS: &[&str] = &[
 
 pub async fn upsert_items(conn: &mut Conn, rows: &[ItemWrite], import_id: i64, now: i64) -> StorageResult<Upserted> {
     let mut out = Upserted::default();
-    for chunk in rows.chunks(CHUNK) {
+    for chunk in rows.chunks(chunk_size(conn)) {
         let keys: Vec<&str> = chunk.iter().map(|r| r.code.as_str()).collect();
         let before = existing(conn, "irs_items", "code", None, &keys).await?;
         let mut q = sqlx::query(dynamic(upsert_sql("irs_items", ITEM_COLS, "code", chunk.len())));
