@@ -321,3 +321,30 @@ async fn transient_faults_are_retried_and_a_full_reimport_updates_in_place() {
     assert!(j["errors"].as_array().unwrap().iter().any(|e| e["message"].as_str().unwrap().contains("14")), "{j}");
     served.shut().await;
 }
+
+#[tokio::test]
+async fn the_schedule_starts_incremental_imports_once_per_period() {
+    let app = TestApp::new().await;
+    let admin = app.login("sysadmin").await;
+    let s = sim(1_000);
+    let served = serve(s.clone(), None).await;
+    configure(&app, served.addr, 3).await;
+    let now = xiezhi_api::now_ms();
+    // No schedule configured: nothing starts.
+    assert_eq!(xiezhi_api::integration::irs::scheduled_tick(&app.state, now).await.unwrap(), None);
+    app.exec("UPDATE external_systems SET schedule_minutes = 60 WHERE code = 'irs'").await;
+    let id = xiezhi_api::integration::irs::scheduled_tick(&app.state, now).await.unwrap().expect("an import");
+    let j = until(&app, &admin, id, "the scheduled import", finished).await;
+    assert_eq!(j["import"]["status"], "succeeded", "{j}");
+    assert_eq!(j["import"]["created_by"], "定时任务");
+    assert_eq!(j["import"]["fetched"], 1_000);
+    // Within the period nothing more; after it, an incremental import with only the new records.
+    assert_eq!(xiezhi_api::integration::irs::scheduled_tick(&app.state, now + 59 * 60_000).await.unwrap(), None);
+    s.resize(1_200);
+    let id =
+        xiezhi_api::integration::irs::scheduled_tick(&app.state, now + 61 * 60_000).await.unwrap().expect("an import");
+    let j = until(&app, &admin, id, "the second scheduled import", finished).await;
+    assert_eq!(j["import"]["fetched"], 200, "{j}");
+    assert_eq!(stored(&app).await, 1_200);
+    served.shut().await;
+}

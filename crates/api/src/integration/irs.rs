@@ -541,22 +541,8 @@ async fn start_import(
         });
     }
     let mut tx = s.db.begin().await?;
-    let checkpoints = store::checkpoints(&mut tx).await?;
-    let datasets: Vec<NewImportDataset> = chosen
-        .iter()
-        .map(|d| NewImportDataset {
-            dataset: d.as_str().into(),
-            start_cursor: if input.full {
-                None
-            } else {
-                checkpoints.iter().find(|c| c.dataset == d.as_str()).map(|c| c.cursor.clone())
-            },
-            expected: 0,
-        })
-        .collect();
     let mode = if input.full { "full" } else { "incremental" };
-    let now = now_ms();
-    let id = store::create_import(&mut tx, mode, &datasets, &auth.username, now).await.map_err(running_conflict)?;
+    let id = create(&mut tx, &chosen, input.full, &auth.username, now_ms()).await.map_err(running_conflict)?;
     let names: Vec<&str> = chosen.iter().map(|d| d.label()).collect();
     audit::append(
         &mut tx,
@@ -737,6 +723,77 @@ async fn export_facts(
         ],
         &table,
     )
+}
+
+// ---- scheduled imports ---------------------------------------------------------------------------
+
+/// Start a new import of every dataset; `full` pulls from the beginning instead of each dataset's
+/// checkpoint. Fails with `Duplicate { field: "running" }` while another import runs.
+pub async fn create(
+    tx: &mut xiezhi_storage::Conn,
+    datasets: &[Dataset],
+    full: bool,
+    by: &str,
+    now: i64,
+) -> Result<i64, StorageError> {
+    let checkpoints = store::checkpoints(tx).await?;
+    let rows: Vec<NewImportDataset> = datasets
+        .iter()
+        .map(|d| NewImportDataset {
+            dataset: d.as_str().into(),
+            start_cursor: if full {
+                None
+            } else {
+                checkpoints.iter().find(|c| c.dataset == d.as_str()).map(|c| c.cursor.clone())
+            },
+            expected: 0,
+        })
+        .collect();
+    store::create_import(tx, if full { "full" } else { "incremental" }, &rows, by, now).await
+}
+
+/// One pass of the schedule: when the IRS system is enabled with `schedule_minutes` > 0 and that
+/// long has passed since the last scheduled run, claim the run (one instance wins) and start an
+/// incremental import of every dataset. Since every committed page moved its dataset's
+/// checkpoint, the scheduled import also picks up where a failed one stopped. Returns the import
+/// started, if any.
+pub async fn scheduled_tick(state: &AppState, now: i64) -> ApiResult<Option<i64>> {
+    let cfg = settings(state, system::IRS).await?;
+    if !cfg.enabled || cfg.schedule_minutes <= 0 {
+        return Ok(None);
+    }
+    let mut tx = state.db.begin().await?;
+    let row = exchange_log::system(&mut tx, system::IRS).await?;
+    if row.last_run_at.is_some_and(|t| now - t < cfg.schedule_minutes * 60_000) {
+        return Ok(None);
+    }
+    if !exchange_log::claim_run(&mut tx, system::IRS, row.last_run_at, now).await? {
+        return Ok(None);
+    }
+    let id = match create(&mut tx, &Dataset::ALL, false, "定时任务", now).await {
+        Ok(id) => id,
+        // An import is running: this run is skipped (the claim is kept so the next comes later).
+        Err(StorageError::Duplicate { field: "running" }) => {
+            tx.commit().await.map_err(ApiError::internal)?;
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await.map_err(ApiError::internal)?;
+    spawn(state.clone(), id);
+    Ok(Some(id))
+}
+
+/// Run the schedule every minute until the process ends (spawned by `xiezhi serve`).
+pub async fn schedule(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = scheduled_tick(&state, now_ms()).await {
+            tracing::warn!(error = %e, "IRS schedule pass failed");
+        }
+    }
 }
 
 // ---- the import task -----------------------------------------------------------------------------
