@@ -348,3 +348,30 @@ async fn the_schedule_starts_incremental_imports_once_per_period() {
     assert_eq!(stored(&app).await, 1_200);
     served.shut().await;
 }
+
+#[tokio::test]
+async fn the_schedule_resumes_an_import_whose_server_stopped() {
+    let app = TestApp::new().await;
+    let admin = app.login("sysadmin").await;
+    let s = sim(600);
+    let served = serve(s.clone(), None).await;
+    configure(&app, served.addr, 3).await;
+    app.exec("UPDATE external_systems SET schedule_minutes = 30 WHERE code = 'irs'").await;
+    // An import left `running` by a server that stopped ten minutes ago.
+    let now = xiezhi_api::now_ms();
+    let mut tx = app.db.begin().await.unwrap();
+    let id = xiezhi_api::integration::irs::create(&mut tx, &[Dataset::Penalty], false, "sysadmin", now - 600_000)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let j = job(&app, &admin, id).await;
+    assert_eq!(j["import"]["interrupted"], true, "{j}");
+    let (status, body) = app.post(&admin, "/api/integration/irs/imports", json!({})).await;
+    common::assert_error(status, &body, StatusCode::CONFLICT, "import_running");
+    assert_eq!(xiezhi_api::integration::irs::scheduled_tick(&app.state, now).await.unwrap(), Some(id));
+    let j = until(&app, &admin, id, "the resumed import", finished).await;
+    assert_eq!(j["import"]["status"], "succeeded", "{j}");
+    assert_eq!(j["import"]["resumes"], 1);
+    assert_eq!(j["import"]["fetched"], s.size(Dataset::Penalty) as i64);
+    served.shut().await;
+}

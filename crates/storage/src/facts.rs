@@ -562,6 +562,11 @@ pub async fn checkpoints(conn: &mut Conn) -> StorageResult<Vec<CheckpointRow>> {
     Ok(sqlx::query_as("SELECT * FROM irs_checkpoints ORDER BY dataset").fetch_all(&mut *conn).await?)
 }
 
+/// The import holding the running slot, if any.
+pub async fn running_import(conn: &mut Conn) -> StorageResult<Option<ImportRow>> {
+    Ok(sqlx::query_as("SELECT * FROM irs_imports WHERE running = 'irs'").fetch_optional(&mut *conn).await?)
+}
+
 /// Take a failed import (or a running one whose heartbeat is older than `stale_before`, left by
 /// a stopped server) back to running. False when it is neither. Fails with `Duplicate { field:
 /// "running" }` while another import runs.

@@ -505,7 +505,7 @@ fn running_conflict(e: StorageError) -> ApiError {
     match e {
         StorageError::Duplicate { field: "running" } => ApiError::Conflict {
             code: "import_running",
-            message: "已有一个 IRS 导入任务正在进行，请等待其结束".into(),
+            message: "已有一个 IRS 导入任务正在进行，请等待其结束（如已中断，请在任务列表中续传）".into(),
             field: None,
         },
         other => other.into(),
@@ -772,10 +772,24 @@ pub async fn scheduled_tick(state: &AppState, now: i64) -> ApiResult<Option<i64>
     }
     let id = match create(&mut tx, &Dataset::ALL, false, "定时任务", now).await {
         Ok(id) => id,
-        // An import is running: this run is skipped (the claim is kept so the next comes later).
+        // An import holds the running slot. If its server stopped (no heartbeat), resume it from
+        // its checkpoints; else this run is skipped (the claim is kept so the next comes later).
         Err(StorageError::Duplicate { field: "running" }) => {
+            // The failed insert spoiled the transaction (PostgreSQL); start over in a new one.
+            drop(tx);
+            let mut tx = state.db.begin().await?;
+            exchange_log::claim_run(&mut tx, system::IRS, row.last_run_at, now).await?;
+            let stale_before = now - state.irs.get().stale_ms;
+            let resumed = match store::running_import(&mut tx).await? {
+                Some(r) if store::claim_resume(&mut tx, r.id, stale_before, now).await? => Some(r.id),
+                _ => None,
+            };
             tx.commit().await.map_err(ApiError::internal)?;
-            return Ok(None);
+            if let Some(id) = resumed {
+                tracing::info!(import = id, "resuming an interrupted IRS import");
+                spawn(state.clone(), id);
+            }
+            return Ok(resumed);
         }
         Err(e) => return Err(e.into()),
     };
