@@ -3,7 +3,7 @@
 # PostgreSQL with the `xiezhi` role, as scripts/test.sh sets up; the database xz_bench is recreated
 # before every PostgreSQL run).
 #
-#   scripts/bench.sh                  # platform and intake
+#   scripts/bench.sh                  # platform, intake and relay
 #   scripts/bench.sh intake           # only the clue intake benchmark (issue 3)
 #
 # The server under test is pinned with `taskset -c $XIEZHI_BENCH_CPUS` (default 0,1). Run on a quiet
@@ -11,7 +11,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 benches=("$@")
-[ ${#benches[@]} -gt 0 ] || benches=(platform intake)
+[ ${#benches[@]} -gt 0 ] || benches=(platform intake relay)
 nproc; grep -m1 "model name" /proc/cpuinfo || true
 cat /proc/loadavg
 cargo bench -q -p xiezhi-server --no-run "${benches[@]/#/--bench=}" 2>/dev/null

@@ -4,6 +4,7 @@
 #   formatting and lint checks, front-end type check, unit tests and build,
 #   the Rust suite against SQLite and again against PostgreSQL,
 #   black-box tests of the intake API written from docs/intake-standard.md (incl. kill -9),
+#   the province relay under kill -9 against `xiezhi sim province`,
 #   browser tests in headless Chromium against the real server with demo data.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,6 +69,8 @@ XIEZHI_TEST_DATABASE_URL="$XIEZHI_PG_URL" run_rust_tests
 # ---- black-box intake tests --------------------------------------------------------------------
 step "intake API against docs/intake-standard.md (real HTTP, kill -9 durability)"
 XIEZHI_BIN="$ROOT/target/debug/xiezhi" python3 tests/blackbox/intake_test.py
+step "deliveries to the province simulator survive kill -9 (two programs, real HTTP)"
+XIEZHI_BIN="$ROOT/target/debug/xiezhi" python3 tests/blackbox/province_kill_test.py
 
 # ---- browser tests ----------------------------------------------------------------------------------
 step "browser tests (headless Chromium)"

@@ -4,9 +4,8 @@
 // the demo history is flagged in the case list.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { join } from 'node:path'
-import { accounts, BASE, launch, login, logout, newPage, SHOTS } from './helpers.mjs'
+import { accounts, apiSession, BASE, launch, login, logout, newPage, push, SHOTS } from './helpers.mjs'
 
 let browser
 before(async () => {
@@ -15,38 +14,6 @@ before(async () => {
 after(async () => {
   await browser?.close()
 })
-
-/** Log in through the API and return cookie + CSRF token. */
-async function apiSession(username, password) {
-  const res = await fetch(new URL('/api/auth/login', BASE), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  })
-  const text = await res.text()
-  assert.equal(res.status, 200, text)
-  const cookie = res.headers.get('set-cookie').split(';')[0]
-  const body = JSON.parse(text)
-  return { cookie, csrf: body.csrf_token }
-}
-
-/** Push one clue as a source would, signed per docs/intake-standard.md. */
-async function push(cred, clue) {
-  const path = '/api/intake/v1/clues'
-  const body = JSON.stringify(clue)
-  const ts = String(Date.now())
-  const nonce = randomBytes(16).toString('hex')
-  const hash = createHash('sha256').update(body).digest('hex')
-  const sig = createHmac('sha256', cred.secret).update(`POST\n${path}\n${ts}\n${nonce}\n${hash}`).digest('base64')
-  const res = await fetch(new URL(path, BASE), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-app-key': cred.app_key, 'x-timestamp': ts, 'x-nonce': nonce, 'x-signature': sig },
-    body,
-  })
-  const json = await res.json()
-  assert.equal(res.status, 201, JSON.stringify(json))
-  return json
-}
 
 async function openFromInbox(page, caseNo) {
   await page.goto(new URL(`/clue/inbox?q=${caseNo}`, BASE).href)

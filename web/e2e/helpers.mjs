@@ -1,5 +1,7 @@
 // Shared helpers for the browser tests: a headless Debian Chromium driven by playwright-core against
 // the real `xiezhi serve` started by scripts/test.sh (XIEZHI_URL, XIEZHI_DATA_DIR).
+import assert from 'node:assert/strict'
+import { createHash, createHmac, randomBytes } from 'node:crypto'
 import { readFileSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { chromium } from 'playwright-core'
@@ -52,4 +54,36 @@ export async function menuIds(page) {
   await page.locator('[data-testid=side-menu]').waitFor()
   const ids = await page.locator('[data-testid^="menu-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-testid')))
   return [...new Set(ids)].sort()
+}
+
+/** Log in through the API and return cookie + CSRF token. */
+export async function apiSession(username, password) {
+  const res = await fetch(new URL('/api/auth/login', BASE), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  const text = await res.text()
+  assert.equal(res.status, 200, text)
+  const cookie = res.headers.get('set-cookie').split(';')[0]
+  const body = JSON.parse(text)
+  return { cookie, csrf: body.csrf_token }
+}
+
+/** Push one clue as a source would, signed per docs/intake-standard.md. */
+export async function push(cred, clue) {
+  const path = '/api/intake/v1/clues'
+  const body = JSON.stringify(clue)
+  const ts = String(Date.now())
+  const nonce = randomBytes(16).toString('hex')
+  const hash = createHash('sha256').update(body).digest('hex')
+  const sig = createHmac('sha256', cred.secret).update(`POST\n${path}\n${ts}\n${nonce}\n${hash}`).digest('base64')
+  const res = await fetch(new URL(path, BASE), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-app-key': cred.app_key, 'x-timestamp': ts, 'x-nonce': nonce, 'x-signature': sig },
+    body,
+  })
+  const json = await res.json()
+  assert.equal(res.status, 201, JSON.stringify(json))
+  return json
 }

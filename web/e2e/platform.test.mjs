@@ -22,9 +22,11 @@ const CLUE_CONFIG = ['menu-clue', 'menu-clue-config', 'menu-clue-categories', 'm
   'menu-clue-workflows', 'menu-clue-grading-rules', 'menu-clue-calendar']
 // Cases (clue:case:view): the inbox and the case list; entry and the manual queues for the dispatcher.
 const CASES = ['menu-clue-inbox', 'menu-clue-cases']
+// 外部系统 (integration:*), seeded for the system administrator only.
+const INTEGRATION = ['menu-integration', 'menu-integration-systems', 'menu-integration-deliveries', 'menu-integration-exchanges']
 const EXPECTED = {
   sysadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
-    'menu-platform-item', 'menu-platform-dict', 'menu-platform-portal', 'menu-security', 'menu-platform-role'],
+    'menu-platform-item', 'menu-platform-dict', 'menu-platform-portal', 'menu-security', 'menu-platform-role', ...INTEGRATION],
   secadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-security', 'menu-platform-role'],
   auditadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-audit', 'menu-audit-log'],
   cityleader: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',

@@ -49,6 +49,8 @@ pub struct Inner {
     pub tokens: integration::gateway::Tokens,
     /// Timing of the delivery relay.
     pub relay: integration::relay::RelayConfig,
+    /// The simulators built into this server.
+    pub sims: integration::Sims,
     /// Timing of IRS data-platform imports.
     pub irs: integration::irs::ImportConfig,
     dummy_hash: tokio::sync::OnceCell<String>,
@@ -72,6 +74,7 @@ impl AppState {
             self_url: integration::SelfUrl::default(),
             tokens: integration::gateway::Tokens::default(),
             relay: integration::relay::RelayConfig::default(),
+            sims: integration::Sims::default(),
             irs: integration::irs::ImportConfig::default(),
             dummy_hash: tokio::sync::OnceCell::new(),
         }))
@@ -105,7 +108,7 @@ pub fn now_ms() -> i64 {
         (name = "platform", description = "Users, organisation, roles, dictionaries, portal, regions, items (F75–F80)"),
         (name = "audit", description = "Audit log"),
         (name = "clue", description = "Clue center: handling rules (F04–F11)"),
-        (name = "integration", description = "External systems: the IRS data platform imports and enforcement facts (F81)")
+        (name = "integration", description = "External systems: settings, deliveries, exchanges, the provincial platform (F15–F17, F81–F89)")
     )
 )]
 struct ApiDoc;
@@ -135,6 +138,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(session::router())
         .merge(platform::router())
         .merge(clue::router())
+        .merge(integration::routes::router())
         .merge(integration::irs::router())
 }
 
@@ -151,6 +155,7 @@ pub fn app(state: AppState) -> Router {
     let docs = utoipa_swagger_ui::SwaggerUi::new("/api/docs")
         .url("/api/openapi.json", spec)
         .config(utoipa_swagger_ui::Config::from("/api/openapi.json").validator_url("none"));
+    let sims = integration::sim_router(&state.sims);
     Router::new()
         .merge(api)
         .merge(docs)
@@ -166,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
         .layer(axum::middleware::from_fn(extract::request_id))
         .with_state(state)
+        .merge(sims)
 }
 
 /// Default county boundaries (demonstration data, see assets/geo/README.md).

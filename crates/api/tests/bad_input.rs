@@ -24,9 +24,10 @@ const OPEN_TO_ALL_USERS: &[(&str, &str)] = &[
 
 const PUBLIC: &[(&str, &str)] = &[("get", "/api/health"), ("post", "/api/auth/login")];
 
-/// The intake API authenticates sources by signature, not sessions: a user's cookie counts for nothing.
+/// The intake API and the province's feedback endpoint authenticate callers by signature, not
+/// sessions: a user's cookie counts for nothing.
 fn signed(path: &str) -> bool {
-    path.starts_with("/api/intake/")
+    path.starts_with("/api/intake/") || path == "/api/integration/province/feedback"
 }
 
 fn routes() -> Vec<(String, String)> {

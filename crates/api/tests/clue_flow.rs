@@ -287,7 +287,7 @@ async fn rule_changes_apply_to_the_next_clue_and_cases_keep_their_workflow_versi
     let (_, detail) = f.app.get(&f.dispatcher, &format!("/api/clue/workflows/{}", wf["id"])).await;
     let mut def = detail["definition"].clone();
     let transitions = def["transitions"].as_array_mut().unwrap();
-    transitions.retain(|t| !(t["from"] == "dispatch" && t["auto"] == true));
+    transitions.retain(|t| !(t["from"] == "dispatch" && t["auto"] == true && t["action"] == "dispatch"));
     let (st, body) = f
         .app
         .put(
@@ -571,4 +571,197 @@ async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
     assert_eq!(created, 32);
     assert_eq!(app.count("clues").await, 32);
     assert_eq!(app.count("intake_nonces").await, 32, "refused pushes leave no nonce behind");
+}
+
+// ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------
+
+use std::sync::Arc;
+use xiezhi_sim::province::{ProvinceConfig, ProvinceSim};
+
+const PROVINCE_KEY: &str = "lsxz-province";
+const PROVINCE_SECRET: &str = "province-secret-0123456789";
+
+async fn serve_on_port(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+/// Our server and a separate province simulator on real ports, the link enabled for 市容 (E05) cases.
+async fn province_setup(review_ms: i64) -> (Flow, Arc<ProvinceSim>, String) {
+    let f = setup().await;
+    let ours = serve_on_port(f.app.router.clone()).await;
+    f.app.state.self_url.set(&ours);
+    let sim = ProvinceSim::new(ProvinceConfig {
+        review_ms,
+        dispose_ms: review_ms,
+        feedback_url: format!("{ours}/api/integration/province/feedback"),
+        feedback_app_key: PROVINCE_KEY.into(),
+        feedback_secret: PROVINCE_SECRET.into(),
+    });
+    sim.gateway.register(PROVINCE_KEY, PROVINCE_SECRET);
+    let sim_url = serve_on_port(xiezhi_sim::province::router(sim.clone())).await;
+    f.app
+        .add_role(
+            "ops",
+            "运维",
+            "all",
+            &[
+                "integration:system:view",
+                "integration:system:edit",
+                "integration:delivery:view",
+                "integration:exchange:view",
+            ],
+        )
+        .await;
+    f.app.add_user("ops", "丽水市综合行政执法局智慧城管指挥中心", &["ops"]).await;
+    let ops = f.app.login("ops").await;
+    let (st, body) = f
+        .app
+        .put(
+            &ops,
+            "/api/integration/systems/province",
+            json!({"enabled": true, "endpoint": sim_url, "app_key": PROVINCE_KEY, "secret": PROVINCE_SECRET,
+                   "timeout_ms": 500, "max_attempts": 20, "schedule_minutes": 0,
+                   "options": {"categories": ["E05"], "scheme1_for_enterprise": true, "scheme3_for_person": true}}),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    assert_eq!(body["has_secret"], true);
+    assert!(body.get("secret").is_none(), "the secret is never shown back");
+    (f, sim, ours)
+}
+
+async fn drain_all(f: &Flow) {
+    let http = reqwest::Client::new();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        xiezhi_api::integration::relay::drain(&f.app.state, &http).await.unwrap();
+        let mut conn = f.app.db.conn().await.unwrap();
+        let (pending,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE status = 'pending'").fetch_one(&mut *conn).await.unwrap();
+        if pending == 0 {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{pending} deliveries still pending");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test]
+async fn a_clue_goes_to_the_province_is_transferred_and_its_feedback_closes_the_loop() {
+    let (f, sim, _) = province_setup(150).await;
+    let (st, r) = push(&f.app, &clue("P-1", "丽阳街有商户占道经营堆放货物", "E0502", 119.9276, 28.4515)).await;
+    assert_eq!(st, StatusCode::CREATED, "{r}");
+    let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
+    assert_eq!(d["case"]["activity"], "province", "a pushed case waits for the province: {}", d["case"]);
+    assert_eq!(actions(&d), ["recall"]);
+    // A case outside the configured categories stays local.
+    let (_, other) = push(&f.app, &clue("P-2", "花园路违法搭建彩钢棚", "Z0101", 119.93, 28.45)).await;
+    let id = d["case"]["id"].as_i64().unwrap();
+    drain_all(&f).await;
+    let effects = sim.effects();
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    assert_eq!(effects[0].kind, "clue", "no subject: the subject-less clue push");
+    assert!(effects[0].clue_id.ends_with(r["case_no"].as_str().unwrap()));
+    let other_id = case_of(&f, &f.dispatcher, other["case_no"].as_str().unwrap()).await["case"]["id"].as_i64().unwrap();
+    let (_, none) = f.app.get(&f.dispatcher, &format!("/api/integration/province/cases/{other_id}")).await;
+    assert!(none.is_null());
+    // The simulator reviews, transfers and disposes, pushing feedback to our endpoint each time —
+    // every message twice.
+    sim.faults.set(xiezhi_sim::faults::FaultSettings { duplicate_rate: 1.0, ..Default::default() });
+    let runner = tokio::spawn(sim.clone().run());
+    let mut status = Value::Null;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        let (_, s) = f.app.get(&f.dispatcher, &format!("/api/integration/province/cases/{id}")).await;
+        status = s;
+        if status["status"] == "disposed" {
+            break;
+        }
+    }
+    runner.abort();
+    assert_eq!(status["status"], "disposed", "{status}");
+    assert_eq!(status["transferred_to"], "丽水市综合行政执法局");
+    assert!(status["result"].as_str().unwrap().contains("整改"));
+    let d = case_of(&f, &f.township, r["case_no"].as_str().unwrap()).await;
+    assert_eq!(d["case"]["activity"], "verify", "the feedback advanced the workflow");
+    let names: Vec<&str> = d["events"].as_array().unwrap().iter().filter_map(|e| e["action_name"].as_str()).collect();
+    for n in ["推送省平台", "省平台转交", "省平台反馈", "省平台反馈处置结果"] {
+        assert!(names.contains(&n), "{n} missing from {names:?}");
+    }
+    for n in ["省平台转交", "省平台反馈"] {
+        assert_eq!(
+            names.iter().filter(|x| **x == n).count(),
+            1,
+            "a repeated feedback message changes nothing: {names:?}"
+        );
+    }
+    act(&f, &f.township, &d, json!({"action": "pass"})).await;
+    let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
+    act(&f, &f.dispatcher, &d, json!({"action": "close"})).await;
+    let d = case_of(&f, &f.dispatcher, r["case_no"].as_str().unwrap()).await;
+    assert_eq!(d["case"]["status"], "closed");
+    // Every exchange is on record: our push out, the feedback in.
+    let (st, ex) = f.app.get(&f.dispatcher, &format!("/api/integration/exchanges?system=province&case_id={id}")).await;
+    assert_eq!(st, StatusCode::FORBIDDEN, "{ex}");
+    let ops = f.app.login("ops").await;
+    let (st, ex) = f.app.get(&ops, &format!("/api/integration/exchanges?system=province&case_id={id}")).await;
+    assert_eq!(st, StatusCode::OK, "{ex}");
+    let dirs: Vec<&str> = ex["items"].as_array().unwrap().iter().map(|e| e["direction"].as_str().unwrap()).collect();
+    assert!(dirs.contains(&"out") && dirs.contains(&"in"), "{dirs:?}");
+    let (_, dup) = f.app.get(&ops, "/api/integration/exchanges?system=province&outcome=duplicate").await;
+    assert!(dup["total"].as_i64().unwrap() >= 1, "repeats are logged as duplicates: {dup}");
+}
+
+#[tokio::test]
+async fn faults_at_the_province_end_in_exactly_one_delivery_or_a_parked_message() {
+    let (f, sim, _) = province_setup(3_600_000).await;
+    f.app.state.relay.set(xiezhi_api::integration::relay::RelaySettings {
+        base_backoff_ms: 10,
+        max_backoff_ms: 100,
+        lease_ms: 5_000,
+        ..Default::default()
+    });
+    sim.faults.set(xiezhi_sim::faults::FaultSettings {
+        error_rate: 0.15,
+        timeout_rate: 0.1,
+        reset_rate: 0.1,
+        drop_after_commit_rate: 0.2,
+        hang_ms: 1_000,
+        ..Default::default()
+    });
+    for i in 0..25 {
+        let (st, r) = push(
+            &f.app,
+            &clue(&format!("F-{i}"), &format!("第{i}号摊点占道经营"), "E0502", 119.80 + i as f64 * 0.01, 28.45),
+        )
+        .await;
+        assert_eq!(st, StatusCode::CREATED, "{r}");
+    }
+    drain_all(&f).await;
+    let effects = sim.effects();
+    let mut conn = f.app.db.conn().await.unwrap();
+    let rows: Vec<(String, String)> = sqlx::query_as("SELECT event_id, status FROM outbox WHERE channel = 'province'")
+        .fetch_all(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 25);
+    let mut delivered = 0;
+    for (event_id, status) in &rows {
+        let n = effects.iter().filter(|e| &e.clue_id == event_id).count();
+        match status.as_str() {
+            "delivered" => {
+                assert_eq!(n, 1, "{event_id} took effect {n} times");
+                delivered += 1;
+            }
+            "parked" => assert!(n <= 1, "{event_id} took effect {n} times"),
+            other => panic!("{event_id} ended {other}"),
+        }
+    }
+    assert!(delivered >= 20, "only {delivered} of 25 delivered");
+    let (unknown,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM exchanges WHERE outcome = 'unknown'").fetch_one(&mut *conn).await.unwrap();
+    assert!(unknown > 0, "the faults produced outcomes that had to be reconciled");
 }

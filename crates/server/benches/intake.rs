@@ -34,11 +34,10 @@ use serde_json::{Value, json};
 use sqlx::{AnyConnection, Connection};
 use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict, verdict};
 use xiezhi_domain::clue::intake::format_time;
-use xiezhi_domain::clue::signature::{canonical, sign};
 use xiezhi_domain::geo::Point;
 use xiezhi_storage::clue::case::{Candidate, candidates_by_cells, dedup_params};
 
-use common::{Conn, ms, percentile};
+use common::{Conn, Creds, ms, percentile, push, register_source};
 
 const PRELOAD: i64 = 1_000_000;
 const HISTORY_DAYS: i64 = 548;
@@ -445,42 +444,6 @@ async fn bare_insert_rate(dir: &Path, pg_url: Option<&str>) -> f64 {
 
 // ---- HTTP ---------------------------------------------------------------------------------------------
 
-struct Creds {
-    app_key: String,
-    secret: String,
-}
-
-/// Register a bench source as the dispatcher (login, then the sources API).
-async fn register_source(addr: &str, dir: &Path) -> Creds {
-    let mut c = Conn::open(addr).await;
-    let (cookie, csrf) = common::login(&mut c, "dispatcher", &common::demo_password(dir, "dispatcher")).await;
-    let body = json!({ "code": "bench", "name": "压测来源", "kind": "county", "region_code": "331102" }).to_string();
-    let headers = [("Content-Type", "application/json"), ("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str())];
-    let (status, _, resp) = c.request("POST", "/api/clue/sources", &headers, &body).await;
-    assert!(status == 200 || status == 201, "{status} {resp}");
-    let v: Value = serde_json::from_str(&resp).unwrap();
-    Creds {
-        app_key: v["credentials"]["app_key"].as_str().unwrap().to_owned(),
-        secret: v["credentials"]["secret"].as_str().unwrap().to_owned(),
-    }
-}
-
-/// A signed POST (fresh timestamp and nonce): status and body.
-async fn push(c: &mut Conn, creds: &Creds, path: &str, body: &str) -> (u16, String) {
-    let ts = now_ms().to_string();
-    let nonce = format!("{:032x}", rand::random::<u128>());
-    let signature = sign(&creds.secret, &canonical("POST", path, &ts, &nonce, body.as_bytes()));
-    let headers = [
-        ("Content-Type", "application/json"),
-        ("X-App-Key", creds.app_key.as_str()),
-        ("X-Timestamp", ts.as_str()),
-        ("X-Nonce", nonce.as_str()),
-        ("X-Signature", signature.as_str()),
-    ];
-    let (status, _, resp) = c.request("POST", path, &headers, body).await;
-    (status, resp)
-}
-
 /// One fresh E0502 clue at a random point of the city area, reported at `at`.
 fn clue(rng: &mut StdRng, id: &str, at: i64) -> Value {
     let p = random_point(rng);
@@ -741,7 +704,7 @@ async fn main() {
     let pg_url = std::env::var("XIEZHI_BENCH_DATABASE_URL").ok();
     let pg = pg_url.is_some();
     let (dir, guard) = common::fresh_dir("intake");
-    common::seed_demo(&dir);
+    common::seed_demo(&dir).await;
     let url = common::database_url(&dir);
     sqlx::any::install_default_drivers();
 

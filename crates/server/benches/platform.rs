@@ -56,7 +56,7 @@ async fn add_users(dir: &Path) {
 
 async fn start() -> (common::Server, String, common::TempDirGuard) {
     let (dir, guard) = common::fresh_dir("platform");
-    common::seed_demo(&dir);
+    common::seed_demo(&dir).await;
     let password = common::demo_password(&dir, "sysadmin");
     add_users(&dir).await;
     (common::serve(&dir), password, guard)

@@ -115,7 +115,27 @@ pub fn state(cfg: &Config, db: Db) -> Result<AppState, AppError> {
     {
         tracing::warn!(dir = %d.display(), "web UI not built (run `npm run build` in web/); only the API is served");
     }
-    Ok(AppState::new(db, cipher, auth_settings(cfg), web_dir, cfg.storage.data_dir.clone()))
+    let state = AppState::new(db, cipher, auth_settings(cfg), web_dir, cfg.storage.data_dir.clone());
+    let r = &cfg.relay;
+    if r.base_backoff_ms < 1
+        || r.max_backoff_ms < r.base_backoff_ms
+        || r.batch < 1
+        || r.concurrency < 1
+        || r.lease_ms < 1000
+    {
+        return Err(AppError::Other(
+            "invalid [relay] settings: backoffs ≥ 1 ms (max ≥ base), batch and concurrency ≥ 1, lease ≥ 1000 ms".into(),
+        ));
+    }
+    state.relay.set(xiezhi_api::integration::relay::RelaySettings {
+        base_backoff_ms: r.base_backoff_ms,
+        max_backoff_ms: r.max_backoff_ms,
+        batch: r.batch,
+        concurrency: r.concurrency,
+        lease_ms: r.lease_ms,
+        ..Default::default()
+    });
+    Ok(state)
 }
 
 pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
@@ -145,14 +165,16 @@ pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
     println!("獬豸 Xiezhi is serving at {url}  (API docs: {url}api/docs/)");
     let purge = tokio::spawn(purge_sessions(db.clone(), state.auth.idle_ms()));
     state.self_url.set(&format!("http://{addr}"));
-    let relay = tokio::spawn(xiezhi_api::integration::relay::run(state.clone()));
+    let background = xiezhi_api::integration::start(&state).await;
     let app = xiezhi_api::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|e| AppError::Other(e.to_string()))?;
     purge.abort();
-    relay.abort();
+    for t in background {
+        t.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -170,7 +192,7 @@ async fn purge_sessions(db: Db, idle_ms: i64) {
     }
 }
 
-async fn shutdown_signal() {
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

@@ -15,6 +15,7 @@ pub struct Config {
     pub storage: Storage,
     pub security: Security,
     pub log: Log,
+    pub relay: Relay,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -80,6 +81,17 @@ impl std::fmt::Debug for Security {
 pub struct Log {
     pub level: String,
     pub format: String,
+}
+
+/// Delivery relay timing (external systems).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relay {
+    pub base_backoff_ms: i64,
+    pub max_backoff_ms: i64,
+    pub batch: i64,
+    pub concurrency: usize,
+    pub lease_ms: i64,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -51,10 +51,38 @@ enum Command {
         #[command(subcommand)]
         command: admin::AdminCommand,
     },
+    /// Run the simulator of an external system on its own port (offline demos and tests).
+    Sim {
+        #[command(subcommand)]
+        system: SimCommand,
+    },
     /// Audit log tools.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SimCommand {
+    /// The provincial enforcement platform (seven interfaces behind the IRS-style gateway).
+    Province {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:9601")]
+        listen: String,
+        /// App key and secret the gateway accepts (the province settings of the platform).
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, env = "XIEZHI_SIM_APP_SECRET")]
+        app_secret: String,
+        /// Where feedback is pushed (the platform's /api/integration/province/feedback); empty = queries only.
+        #[arg(long, default_value = "")]
+        feedback_url: String,
+        /// Milliseconds from receipt to transfer, and from transfer to the disposal result.
+        #[arg(long, default_value_t = 60_000)]
+        review_ms: i64,
+        #[arg(long, default_value_t = 300_000)]
+        dispose_ms: i64,
     },
 }
 
@@ -106,6 +134,7 @@ fn main() -> ExitCode {
                 }
             }
             Command::Admin { command } => admin::run(&cfg, command).await.map(|_| ExitCode::SUCCESS),
+            Command::Sim { system } => sim(system).await,
             Command::Audit { command: AuditCommand::Verify } => app::audit_verify(&cfg).await,
         }
     });
@@ -116,4 +145,30 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn sim(system: SimCommand) -> Result<ExitCode, app::AppError> {
+    let SimCommand::Province { listen, app_key, app_secret, feedback_url, review_ms, dispose_ms } = system;
+    let sim = xiezhi_sim::province::ProvinceSim::new(xiezhi_sim::province::ProvinceConfig {
+        review_ms,
+        dispose_ms,
+        feedback_url,
+        feedback_app_key: app_key.clone(),
+        feedback_secret: app_secret.clone(),
+    });
+    sim.gateway.register(&app_key, &app_secret);
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| app::AppError::Other(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener.local_addr().map_err(|e| app::AppError::Other(e.to_string()))?;
+    println!(
+        "省执法平台模拟器 / province simulator at http://{addr}  (effect log: /_sim/effects, faults: /_sim/faults)"
+    );
+    let runner = tokio::spawn(sim.clone().run());
+    axum::serve(listener, xiezhi_sim::province::router(sim))
+        .with_graceful_shutdown(app::shutdown_signal())
+        .await
+        .map_err(|e| app::AppError::Other(e.to_string()))?;
+    runner.abort();
+    Ok(ExitCode::SUCCESS)
 }

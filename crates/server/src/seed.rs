@@ -222,6 +222,9 @@ pub async fn run(cfg: &Config, history: usize) -> Result<(), AppError> {
             );
         }
     }
+    if seed_province(&state, &db).await? {
+        println!("省执法平台对接已启用（内置模拟器）：生态环境、市场监管类（Z02、Z03）新线索将自动推送");
+    }
     println!("演示账号 / demo accounts (also in {}):", path.display());
     for a in &accounts {
         println!("  {:<13} {:<18} {}（{}，{}）", a.username, a.password, a.display_name, a.role, a.department);
@@ -336,6 +339,31 @@ async fn seed_sources(state: &xiezhi_api::AppState, tx: &mut xiezhi_storage::Con
         clue::insert_source(tx, &w, &app_key, &state.cipher.encrypt(&secret), now).await?;
     }
     Ok(())
+}
+
+/// Enable the provincial link against the built-in simulator for new 生态环境 and 市场监管 (Z02, Z03)
+/// enforcement clues, unless
+/// an administrator has configured it already. Runs after the history so old cases stay local.
+async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
+    use xiezhi_storage::integration as ext;
+    let mut tx = db.begin().await?;
+    let row = ext::system(&mut tx, "province").await?;
+    if row.enabled != 0 || !row.app_key.is_empty() {
+        return Ok(false);
+    }
+    let w = ext::SystemWrite {
+        enabled: true,
+        endpoint: String::new(),
+        app_key: "lsxz-xiezhi-demo".into(),
+        secret_enc: Some(state.cipher.encrypt(&hex_secret())),
+        timeout_ms: 5_000,
+        max_attempts: 12,
+        schedule_minutes: 5,
+        options: r#"{"categories":["Z02","Z03"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#.into(),
+    };
+    ext::update_system(&mut tx, "province", &w, "seed-demo", xiezhi_api::now_ms()).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(true)
 }
 
 fn hex_secret() -> String {

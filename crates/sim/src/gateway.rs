@@ -7,9 +7,12 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::Json;
+use axum::response::{IntoResponse, Response};
+
+use crate::faults::{Fault, Faults};
 use axum::extract::{Query, State};
 use axum::routing::{Router, any};
-use serde::Deserialize;
+pub use xiezhi_domain::integration::gateway::SignParams;
 use xiezhi_domain::integration::gateway::{self as gw, Envelope, Secrets, code};
 
 use crate::now_ms;
@@ -40,18 +43,6 @@ impl Default for Gateway {
             refresh_ttl_ms: AtomicI64::new(48 * 3600 * 1000),
         }
     }
-}
-
-/// The signing parameters of a call.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SignParams {
-    #[serde(default)]
-    pub app_key: String,
-    #[serde(default)]
-    pub request_time: String,
-    #[serde(default)]
-    pub sign: String,
 }
 
 fn secret_token() -> String {
@@ -103,54 +94,85 @@ impl Gateway {
         }
     }
 
-    fn refresh_by_key(&self, p: &SignParams) -> Envelope<Secrets> {
+    /// Check the time and the app of a token refresh, then let `issue` check the signature with the
+    /// app's secrets and issue new ones.
+    fn refresh(
+        &self,
+        p: &SignParams,
+        issue: impl FnOnce(&mut App, i64, i64) -> Result<Secrets, Envelope<()>>,
+    ) -> Envelope<Secrets> {
         let now = now_ms();
-        let t = match Self::time_of(p, now) {
-            Ok(t) => t,
-            Err(e) => return Envelope::error(&e.code, e.msg),
-        };
-        let Ok(mut apps) = self.apps.write() else { return Envelope::error(code::UPSTREAM, "网关内部错误") };
-        let Some(app) = apps.get_mut(&p.app_key) else { return Envelope::error(code::NO_ACCESS, "appKey 未授权") };
-        if !gw::sign_matches(&gw::sign(&p.app_key, &app.secret, t), &p.sign) {
-            return Envelope::error(code::BAD_SIGN, "签名错误");
+        let outcome = Self::time_of(p, now).and_then(|t| {
+            let mut apps = self.apps.write().map_err(|_| Envelope::error(code::UPSTREAM, "网关内部错误"))?;
+            let app = apps.get_mut(&p.app_key).ok_or_else(|| Envelope::error(code::NO_ACCESS, "appKey 未授权"))?;
+            issue(app, t, now)
+        });
+        match outcome {
+            Ok(s) => Envelope::ok(s),
+            Err(e) => Envelope::error(&e.code, e.msg),
         }
-        let refresh = (secret_token(), now + self.refresh_ttl_ms.load(Ordering::Relaxed));
+    }
+
+    fn new_request_secret(&self, app: &mut App, now: i64) -> (String, i64) {
         let request = (secret_token(), now + self.request_ttl_ms.load(Ordering::Relaxed));
-        app.refresh = Some(refresh.clone());
         app.requests.retain(|(_, exp)| *exp > now);
         app.requests.push(request.clone());
-        Envelope::ok(Secrets {
-            request_secret: request.0,
-            request_secret_end_time: request.1,
-            refresh_secret: Some(refresh.0),
-            refresh_secret_end_time: Some(refresh.1),
+        request
+    }
+
+    fn refresh_by_key(&self, p: &SignParams) -> Envelope<Secrets> {
+        self.refresh(p, |app, t, now| {
+            if !gw::sign_matches(&gw::sign(&p.app_key, &app.secret, t), &p.sign) {
+                return Err(Envelope::error(code::BAD_SIGN, "签名错误"));
+            }
+            let refresh = (secret_token(), now + self.refresh_ttl_ms.load(Ordering::Relaxed));
+            app.refresh = Some(refresh.clone());
+            let request = self.new_request_secret(app, now);
+            Ok(Secrets {
+                request_secret: request.0,
+                request_secret_end_time: request.1,
+                refresh_secret: Some(refresh.0),
+                refresh_secret_end_time: Some(refresh.1),
+            })
         })
     }
 
     fn refresh_by_sec(&self, p: &SignParams) -> Envelope<Secrets> {
-        let now = now_ms();
-        let t = match Self::time_of(p, now) {
-            Ok(t) => t,
-            Err(e) => return Envelope::error(&e.code, e.msg),
-        };
-        let Ok(mut apps) = self.apps.write() else { return Envelope::error(code::UPSTREAM, "网关内部错误") };
-        let Some(app) = apps.get_mut(&p.app_key) else { return Envelope::error(code::NO_ACCESS, "appKey 未授权") };
-        let Some((refresh, exp)) = app.refresh.clone().filter(|(_, exp)| *exp > now) else {
-            return Envelope::error(code::SECRET_EXPIRED, "refreshSecret 已过期，请用 appSecret 刷新");
-        };
-        if !gw::sign_matches(&gw::sign(&p.app_key, &refresh, t), &p.sign) {
-            return Envelope::error(code::BAD_SIGN, "签名错误");
-        }
-        let request = (secret_token(), now + self.request_ttl_ms.load(Ordering::Relaxed));
-        app.requests.retain(|(_, e)| *e > now);
-        app.requests.push(request.clone());
-        Envelope::ok(Secrets {
-            request_secret: request.0,
-            request_secret_end_time: request.1,
-            refresh_secret: None,
-            refresh_secret_end_time: Some(exp),
+        self.refresh(p, |app, t, now| {
+            let Some((refresh, exp)) = app.refresh.clone().filter(|(_, exp)| *exp > now) else {
+                return Err(Envelope::error(code::SECRET_EXPIRED, "refreshSecret 已过期，请用 appSecret 刷新"));
+            };
+            if !gw::sign_matches(&gw::sign(&p.app_key, &refresh, t), &p.sign) {
+                return Err(Envelope::error(code::BAD_SIGN, "签名错误"));
+            }
+            let request = self.new_request_secret(app, now);
+            Ok(Secrets {
+                request_secret: request.0,
+                request_secret_end_time: request.1,
+                refresh_secret: None,
+                refresh_secret_end_time: Some(exp),
+            })
         })
     }
+}
+
+/// Serve one data call: the configured latency and fault, the signature check, then `work` with
+/// the caller's app key. A "drop after commit" fault does the work and then drops the connection.
+pub async fn guarded<T: serde::Serialize>(
+    faults: &Faults,
+    gateway: &Gateway,
+    params: &SignParams,
+    work: impl FnOnce(&str) -> Result<T, Envelope<()>>,
+) -> Response {
+    let fault = match faults.before().await {
+        Ok(f) => f,
+        Err(r) => return r,
+    };
+    let answer = match gateway.check(params).and_then(|key| work(&key)) {
+        Ok(v) => Json(Envelope::ok(v)).into_response(),
+        Err(e) => Json(e).into_response(),
+    };
+    if fault == Fault::DropAfterCommit { crate::faults::reset() } else { answer }
 }
 
 /// The two token routes (GET or POST, parameters in the query string).

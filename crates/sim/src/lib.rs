@@ -10,6 +10,8 @@
 pub mod faults;
 pub mod gateway;
 pub mod irs;
+pub mod province;
+pub mod supervision;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
@@ -19,12 +21,4 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-/// `yyyy-MM-dd HH:mm:ss` in China time.
-pub fn china_time(ms: i64) -> String {
-    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap_or(time::UtcOffset::UTC);
-    let t = time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
-        .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
-        .to_offset(offset);
-    let fmt = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    t.format(&fmt).unwrap_or_default()
-}
+pub use xiezhi_domain::integration::china_time;

@@ -1,9 +1,135 @@
-// External systems (外部系统对接, issue 4). Each system has its own section below; types come from
-// the generated schema.
+// External systems (外部系统对接): the settings of each linked system with a connection test, the
+// delivery queue (outbox) of messages to them, the log of every exchange, and the provincial
+// platform's view of a case. Further sections (IRS data platform, ZZD) follow below.
+//
+// Types are short aliases of the generated schema (openapi.json → schema.d.ts). The generator types
+// enumerated fields as plain `string`, so views read them through labels that fall back for values
+// the UI does not know yet.
 import { download, http } from './request'
 import type { components } from './schema'
+import type { PageQuery } from './types'
 
 type Schemas = components['schemas']
+
+/** A free-form JSON object (`options`, `payload`). */
+export type JsonObject = Record<string, unknown>
+
+// ---- settings, deliveries, exchanges, province ---------------------------------------------------
+
+const BASE = '/api/integration'
+
+/** `province` 省执法平台, `zzd` 浙政钉, `irs` 大数据局IRS, `supervision` 互联网+监管. */
+export const SYSTEM_CODES = ['province', 'zzd', 'irs', 'supervision'] as const
+export type SystemCode = (typeof SYSTEM_CODES)[number]
+
+/** Channels of the delivery queue: 来源状态回调, 省执法平台, 浙政钉工作通知. */
+export const DELIVERY_CHANNELS = ['source_callback', 'province', 'zzd_notice'] as const
+export type DeliveryChannel = (typeof DELIVERY_CHANNELS)[number]
+
+/** `pending` 待投递 (waiting or retrying), `delivered`, `parked` (retries used up), `cancelled`. */
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'parked', 'cancelled'] as const
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number]
+
+export const EXCHANGE_DIRECTIONS = ['out', 'in'] as const
+export type ExchangeDirection = (typeof EXCHANGE_DIRECTIONS)[number]
+
+export const EXCHANGE_OUTCOMES = ['ok', 'retry', 'unknown', 'rejected', 'duplicate'] as const
+export type ExchangeOutcome = (typeof EXCHANGE_OUTCOMES)[number]
+
+export const PROVINCE_STATUSES = ['queued', 'pushed', 'transferred', 'disposed', 'released', 'failed'] as const
+export type ProvinceStatus = (typeof PROVINCE_STATUSES)[number]
+
+/** Settings of an external system; the secret is never returned (`has_secret` tells if one is set). */
+export type ExternalSystem = Schemas['ExternalSystem']
+/**
+ * The settings to save. `secret`: empty or absent keeps the stored one. The generator types the
+ * free-form `options` object as `Record<string, never>`; the server accepts any JSON object.
+ */
+export type ExternalSystemInput = Omit<Schemas['ExternalSystemInput'], 'options'> & { options?: JsonObject }
+export type ConnectionTest = Schemas['ConnectionTest']
+
+export type Delivery = Schemas['Delivery']
+export type DeliveryCount = Schemas['DeliveryCount']
+export type DeliveryPage = Schemas['DeliveryPage']
+
+export type Exchange = Schemas['Exchange']
+export type ExchangePage = Schemas['ExchangePage']
+
+/** Where a case stands at the provincial platform. */
+export type ProvinceCase = Schemas['ProvinceCase']
+
+/** Filters of GET /api/integration/deliveries (wire names). */
+export interface DeliveryFilter {
+  channel?: string
+  status?: DeliveryStatus
+  /** Only messages that failed at least once. */
+  failed?: boolean
+  /** Event id, ordering key, remote reference or case number (exact). */
+  keyword?: string
+  case_id?: number
+}
+
+/** Filters of GET /api/integration/exchanges (wire names). */
+export interface ExchangeFilter {
+  system?: string
+  direction?: ExchangeDirection
+  interface?: string
+  outcome?: ExchangeOutcome
+  case_id?: number
+  /** Message reference (exact) or part of the case number. */
+  keyword?: string
+  /** ms, inclusive. */
+  from?: number
+  /** ms, exclusive. */
+  to?: number
+}
+
+/** Perm integration:system:view. */
+export function listSystems(): Promise<ExternalSystem[]> {
+  return http.get<ExternalSystem[]>(`${BASE}/systems`)
+}
+
+/**
+ * Saves the settings (audited; perm integration:system:edit). 422 with field errors (`endpoint`,
+ * `app_key`, `secret`, `timeout_ms`, `max_attempts`, `schedule_minutes`, `options`); the caller
+ * shows them on the form.
+ */
+export function updateSystem(code: string, body: ExternalSystemInput): Promise<ExternalSystem> {
+  return http.put<ExternalSystem>(`${BASE}/systems/${encodeURIComponent(code)}`, body, { silent: true })
+}
+
+/** Tries the connection and records the result on the system (perm integration:system:edit). */
+export function testSystem(code: string): Promise<ConnectionTest> {
+  return http.post<ConnectionTest>(`${BASE}/systems/${encodeURIComponent(code)}/test`)
+}
+
+/** Newest first, with counts per channel and status over the whole queue (perm integration:delivery:view). */
+export function listDeliveries(query: DeliveryFilter & PageQuery, options: { silent?: boolean } = {}): Promise<DeliveryPage> {
+  return http.get<DeliveryPage>(`${BASE}/deliveries`, { ...query }, options)
+}
+
+/**
+ * Sends a parked, cancelled or waiting message again now with a fresh retry budget (audited; perm
+ * integration:delivery:manage). 409 `delivery_finished` once it was delivered.
+ */
+export function replayDelivery(id: number): Promise<void> {
+  return http.post<void>(`${BASE}/deliveries/${id}/replay`)
+}
+
+/** Gives up on a waiting or parked message (audited). 409 `delivery_finished` when it is no longer either. */
+export function cancelDelivery(id: number): Promise<void> {
+  return http.post<void>(`${BASE}/deliveries/${id}/cancel`)
+}
+
+/** Every request to and from the external systems, newest first (perm integration:exchange:view). */
+export function listExchanges(query: ExchangeFilter & PageQuery): Promise<ExchangePage> {
+  return http.get<ExchangePage>(`${BASE}/exchanges`, { ...query })
+}
+
+/** The provincial state of a case; null when the case was not pushed (perm clue:case:view). */
+export function getProvinceCase(caseId: number, options: { silent?: boolean } = {}): Promise<ProvinceCase | null> {
+  return http.get<ProvinceCase | null>(`${BASE}/province/cases/${caseId}`, undefined, options)
+}
 
 // ---- IRS data platform (大数据局一体化数据平台, F81) ------------------------------------------
 // Imports pull the enforcement datasets incrementally into the fact tables; they run in the

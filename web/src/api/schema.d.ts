@@ -782,6 +782,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integration/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery queue (outbox), newest first, with counts per channel and status. */
+        get: operations["list_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/deliveries/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give up on a waiting or parked message (audited). */
+        post: operations["cancel_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/deliveries/{id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a parked or waiting message again now with a fresh retry budget (audited). A message whose
+         *     last attempt may have arrived is checked by query before it is resent.
+         */
+        post: operations["replay_delivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/exchanges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Every request to and from the external systems, newest first. */
+        get: operations["list_exchanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integration/irs/datasets": {
         parameters: {
             query?: never;
@@ -896,6 +967,94 @@ export interface paths {
         put?: never;
         /** Resume a failed (or interrupted) import from its checkpoints. */
         post: operations["resume_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/province/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The provincial state of a case (null when it was not pushed). */
+        get: operations["province_case"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/province/feedback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * F83 执法反馈推送: the provincial platform reports a transfer or a disposal result. Signed like a
+         *     gateway call (`appKey`, `requestTime`, `sign = md5(appKey + secret + requestTime)`) with the
+         *     province link's own key; idempotent by `feedbackId`. Answers the gateway envelope.
+         */
+        post: operations["province_feedback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["list_systems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/systems/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change the settings of a system (audited; the secret is stored encrypted and never shown). */
+        put: operations["update_system"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/systems/{code}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try the connection: gateway systems fetch fresh secrets, the others answer an HTTP request. */
+        post: operations["test_system"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1758,6 +1917,12 @@ export interface components {
             /** Format: int64 */
             total: number;
         };
+        ConnectionTest: {
+            /** Format: int64 */
+            duration_ms: number;
+            message: string;
+            ok: boolean;
+        };
         CurrentUser: {
             /** @description `all`, `region`, `department` or `own`. */
             data_scope: string;
@@ -1839,6 +2004,48 @@ export interface components {
             /** @description Key of the activity a new case starts in. */
             start: string;
             transitions: components["schemas"]["Transition"][];
+        };
+        Delivery: {
+            /** Format: int64 */
+            attempts: number;
+            /** Format: int64 */
+            case_id?: number | null;
+            case_no?: string | null;
+            channel: string;
+            /** Format: int64 */
+            created_at: number;
+            /** Format: int64 */
+            delivered_at?: number | null;
+            event_id: string;
+            /** Format: int64 */
+            id: number;
+            /** @description The last attempt may have arrived; the next one checks by query first. */
+            in_flight: boolean;
+            last_error: string;
+            /** Format: int64 */
+            next_attempt_at: number;
+            ordering_key: string;
+            payload: Record<string, never>;
+            reference: string;
+            status: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        DeliveryCount: {
+            channel: string;
+            /** Format: int64 */
+            count: number;
+            status: string;
+        };
+        DeliveryPage: {
+            counts: components["schemas"]["DeliveryCount"][];
+            items: components["schemas"]["Delivery"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
         };
         Department: {
             enabled: boolean;
@@ -1936,8 +2143,80 @@ export interface components {
             to_activity?: string | null;
             to_name?: string | null;
         };
+        Exchange: {
+            /** Format: int64 */
+            case_id?: number | null;
+            case_no?: string | null;
+            /** Format: int64 */
+            created_at: number;
+            direction: string;
+            /** Format: int64 */
+            duration_ms: number;
+            error: string;
+            /** Format: int64 */
+            http_status?: number | null;
+            /** Format: int64 */
+            id: number;
+            interface: string;
+            /** Format: int64 */
+            outbox_id?: number | null;
+            outcome: string;
+            reference: string;
+            request: string;
+            response: string;
+            system: string;
+        };
+        ExchangePage: {
+            items: components["schemas"]["Exchange"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        /** @description Settings of an external system. The secret is never returned. */
+        ExternalSystem: {
+            app_key: string;
+            code: string;
+            enabled: boolean;
+            /** @description Empty: the simulator built into this server. */
+            endpoint: string;
+            has_secret: boolean;
+            /** Format: int64 */
+            last_run_at?: number | null;
+            /** Format: int64 */
+            last_test_at?: number | null;
+            last_test_message: string;
+            last_test_ok?: boolean | null;
+            /** Format: int64 */
+            max_attempts: number;
+            name: string;
+            options: Record<string, never>;
+            /** Format: int64 */
+            schedule_minutes: number;
+            /** Format: int64 */
+            timeout_ms: number;
+            /** Format: int64 */
+            updated_at: number;
+            updated_by: string;
+        };
+        ExternalSystemInput: {
+            app_key?: string;
+            enabled: boolean;
+            endpoint?: string;
+            /** Format: int64 */
+            max_attempts: number;
+            options?: Record<string, never>;
+            /** Format: int64 */
+            schedule_minutes: number;
+            /** @description A new secret; empty or absent keeps the stored one. */
+            secret?: string | null;
+            /** Format: int64 */
+            timeout_ms: number;
+        };
         /** @enum {string} */
-        Field: "category" | "category_kind" | "severity" | "region" | "tier" | "source" | "source_kind" | "case_type" | "dedup" | "graded";
+        Field: "category" | "category_kind" | "severity" | "region" | "tier" | "source" | "source_kind" | "case_type" | "dedup" | "graded" | "province";
         FieldMessage: {
             field: string;
             message: string;
@@ -2351,6 +2630,28 @@ export interface components {
             sort_order?: number;
             url: string;
         };
+        /** @description Where a case stands at the provincial platform. */
+        ProvinceCase: {
+            /** Format: int64 */
+            disposed_at?: number | null;
+            /** @description `scheme1`, `scheme3` or `clue`. */
+            interface: string;
+            interface_name: string;
+            push_id: string;
+            /** Format: int64 */
+            pushed_at?: number | null;
+            /** @description The province's identifier. */
+            remote_id: string;
+            result: string;
+            /** @description `queued`, `pushed`, `transferred`, `disposed`, `released` or `failed`. */
+            status: string;
+            status_name: string;
+            /** Format: int64 */
+            transferred_at?: number | null;
+            transferred_to: string;
+            /** Format: int64 */
+            updated_at: number;
+        };
         QueueSummary: {
             /**
              * Format: int64
@@ -2696,6 +2997,11 @@ export interface components {
             from: string;
             /** @description Button text, e.g. 派遣. */
             label: string;
+            /**
+             * @description Taken only by the system when an external event arrives (`province_feedback`: the
+             *     provincial platform's disposal result); never offered to users.
+             */
+            system?: boolean;
             to: string;
         };
         UserCreate: {
@@ -5350,6 +5656,174 @@ export interface operations {
             };
         };
     };
+    list_deliveries: {
+        parameters: {
+            query?: {
+                /** @description `source_callback`, `province`, `zzd_notice` … */
+                channel?: string;
+                /** @description `pending`, `delivered`, `parked`, `cancelled`. */
+                status?: string;
+                /** @description Only messages that failed at least once. */
+                failed?: boolean;
+                /** @description Event id, ordering key, remote reference or case number (exact). */
+                keyword?: string;
+                case_id?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    cancel_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description delivery id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    replay_delivery: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description delivery id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_exchanges: {
+        parameters: {
+            query?: {
+                system?: string;
+                /** @description `out` or `in`. */
+                direction?: string;
+                interface?: string;
+                /** @description `ok`, `retry`, `unknown`, `rejected`, `duplicate`. */
+                outcome?: string;
+                case_id?: number;
+                /** @description Message reference (exact) or part of the case number. */
+                keyword?: string;
+                from?: number;
+                to?: number;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExchangePage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     list_datasets: {
         parameters: {
             query?: never;
@@ -5692,6 +6166,196 @@ export interface operations {
                 };
             };
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    province_case: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description case id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProvinceCase"] | null;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    province_feedback: {
+        parameters: {
+            query?: {
+                appKey?: string;
+                /** @description Milliseconds since the epoch. */
+                requestTime?: string;
+                /** @description `md5(appKey + secret + requestTime)`, hex. */
+                sign?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Feedback (docs/integrations/province.md) */
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description envelope with code 00 */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_systems: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalSystem"][];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    update_system: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description province, zzd, irs or supervision */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ExternalSystemInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExternalSystem"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    test_system: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description province, zzd, irs or supervision */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectionTest"];
+                };
+            };
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

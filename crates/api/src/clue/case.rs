@@ -554,7 +554,7 @@ pub fn may_act(user: &Principal, task: &store::TaskRow) -> bool {
     }
 }
 
-async fn ensure_visible(conn: &mut Conn, user: &Principal, id: i64) -> ApiResult<()> {
+pub(crate) async fn ensure_visible(conn: &mut Conn, user: &Principal, id: i64) -> ApiResult<()> {
     if store::visible(conn, id, &user.scope(), user.id, user.department_id).await? {
         Ok(())
     } else {

@@ -605,6 +605,7 @@ pub async fn intake(
             case_type: type_code.clone(),
             dedup: if suspected.is_some() { "suspected".into() } else { "new".into() },
             graded: grade.department_id.is_some(),
+            province: false,
         };
         let version_id = choose_workflow(tx, &facts).await?;
         let grid = clue.point.map(grid_cell);
@@ -695,6 +696,7 @@ pub async fn intake(
             )
             .await?;
         }
+        crate::integration::province::queue_new_case(tx, case_id, &source.kind, inc.registered_at).await?;
         let state = store::case_state(tx, case_id).await?;
         facts.dedup = state.first_dedup.clone();
         let def = rt.definition(tx, version_id).await?;
@@ -924,6 +926,7 @@ pub fn facts_of(c: &store::CaseState) -> Facts {
         case_type: c.case_type_code.clone(),
         dedup: c.first_dedup.clone(),
         graded: c.department_id.is_some(),
+        province: matches!(c.province_status.as_str(), "queued" | "pushed" | "transferred"),
     }
 }
 
@@ -1168,6 +1171,24 @@ pub async fn act(
             }
         }
     }
+    let step = Step { task: &task, def: &def, t: &t, comment: &comment, data, resume };
+    finish(rt, tx, case_id, step, actor, now).await?;
+    Ok(t.label)
+}
+
+/// A transition being taken from an open task.
+struct Step<'a> {
+    task: &'a store::TaskRow,
+    def: &'a Definition,
+    t: &'a Transition,
+    comment: &'a str,
+    data: serde_json::Value,
+    resume: Option<i64>,
+}
+
+/// Complete the task, record the event, enter the next activity, queue the callbacks.
+async fn finish(rt: &Runtime, tx: &mut Conn, case_id: i64, s: Step<'_>, actor: &Actor, now: i64) -> ApiResult<()> {
+    let Step { task, def, t, comment, data, resume } = s;
     if !store::complete_task(tx, task.id, "done", actor.user_id, &t.action, now).await? {
         return Err(ApiError::Conflict {
             code: "task_taken",
@@ -1190,15 +1211,38 @@ pub async fn act(
             from_activity: Some(task.activity.clone()),
             to_activity: Some(t.to.clone()),
             to_name: def.activity(&t.to).map(|a| a.name.clone()),
-            comment: comment.clone(),
+            comment: comment.to_owned(),
             data: data.to_string(),
         },
     )
     .await?;
     let case = store::case_state(tx, case_id).await?;
-    enter(rt, tx, &case, &def, &t.to, resume, now).await?;
-    enqueue_callbacks(tx, case_id, &t.action, &t.label, &comment, now).await?;
-    Ok(t.label)
+    enter(rt, tx, &case, def, &t.to, resume, now).await?;
+    let after = store::case_state(tx, case_id).await?;
+    crate::integration::province::after_transition(tx, &after, &t.action, comment, now).await?;
+    enqueue_callbacks(tx, case_id, &t.action, &t.label, comment, now).await?;
+    Ok(())
+}
+
+/// Take the system transition `action` (an external event such as the provincial platform's
+/// feedback) from the case's open task, if its workflow has one there. Returns the label taken.
+pub async fn act_system(
+    rt: &Runtime,
+    tx: &mut Conn,
+    case_id: i64,
+    action: &str,
+    comment: &str,
+    now: i64,
+) -> ApiResult<Option<String>> {
+    let case = store::case_state(tx, case_id).await?;
+    let Some(task) = store::open_task(tx, case_id).await? else { return Ok(None) };
+    let def = rt.definition(tx, case.workflow_version_id).await?;
+    let Some(t) = def.system_transition(&task.activity, action, &facts_of(&case)).cloned() else {
+        return Ok(None);
+    };
+    let step = Step { task: &task, def: &def, t: &t, comment, data: json!({}), resume: None };
+    finish(rt, tx, case_id, step, &Actor::system(), now).await?;
+    Ok(Some(t.label))
 }
 
 /// Decide a suspected duplicate: merge the new case's clues into the candidate, or keep it.

@@ -106,7 +106,8 @@ fn json_content(headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
-fn body_of(b: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
+/// A raw body, or the platform's error for a refused one (too large, unreadable).
+pub(crate) fn body_of(b: Result<Bytes, BytesRejection>) -> ApiResult<Bytes> {
     b.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             ApiError::PayloadTooLarge

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use xiezhi_domain::integration::gateway::{self as gw, Envelope, Secrets, code};
 
 use super::Settings;
+use super::relay::{Attempt, Found, Logged, Outcome};
 use crate::now_ms;
 
 /// Renew a request secret this long before it expires.
@@ -40,6 +41,67 @@ impl std::fmt::Display for GatewayError {
             GatewayError::NotSent(e) => write!(f, "未送达：{e}"),
             GatewayError::Unknown(e) => write!(f, "结果未知：{e}"),
             GatewayError::Answer { code, msg } => write!(f, "对方返回 {code}：{msg}"),
+        }
+    }
+}
+
+impl GatewayError {
+    /// What the relay makes of a failed call: retry when it surely did not take effect, reconcile
+    /// first when it may have, park when the gateway refuses it for good.
+    pub fn outcome(&self) -> Outcome {
+        match self {
+            GatewayError::NotSent(m) => Outcome::Retry(m.clone()),
+            GatewayError::Unknown(m) => Outcome::Unknown(m.clone()),
+            GatewayError::Answer { code: c, .. } => match c.as_str() {
+                code::SECRET_EXPIRED | code::BAD_SIGN | code::STALE_TIME => Outcome::Retry(self.to_string()),
+                code::UPSTREAM => Outcome::Unknown(self.to_string()),
+                _ => Outcome::Rejected(self.to_string()),
+            },
+        }
+    }
+}
+
+/// One delivery attempt through the gateway: POST `body` to `path`; `reference` names the other
+/// side's identifier in the answer.
+pub async fn push_attempt<T: serde::de::DeserializeOwned>(
+    tokens: &Tokens,
+    http: &reqwest::Client,
+    s: &Settings,
+    path: &str,
+    body: &serde_json::Value,
+    reference: impl FnOnce(T) -> String,
+) -> Attempt {
+    let started = std::time::Instant::now();
+    let (outcome, error, response) = match call::<T>(tokens, http, s, path, body).await {
+        Ok((answer, text)) => (Outcome::Delivered { reference: reference(answer) }, String::new(), text),
+        Err((e, text)) => (e.outcome(), e.to_string(), text),
+    };
+    let l = Logged::new(&s.code, path, outcome.word(), error, body.to_string(), response, started);
+    Attempt { outcome, log: vec![l] }
+}
+
+/// Reconcile through a gateway query: `arrived` picks the other side's identifier out of the
+/// answer when the message is there.
+pub async fn query_found<T: serde::de::DeserializeOwned>(
+    tokens: &Tokens,
+    http: &reqwest::Client,
+    s: &Settings,
+    path: &str,
+    body: &serde_json::Value,
+    arrived: impl FnOnce(T) -> Option<String>,
+) -> (Found, Vec<Logged>) {
+    let started = std::time::Instant::now();
+    match call::<T>(tokens, http, s, path, body).await {
+        Ok((answer, text)) => {
+            let found = match arrived(answer) {
+                Some(reference) => Found::Arrived { reference },
+                None => Found::Missing,
+            };
+            (found, vec![Logged::new(&s.code, path, "ok", String::new(), body.to_string(), text, started)])
+        }
+        Err((e, text)) => {
+            let l = Logged::new(&s.code, path, "unknown", e.to_string(), body.to_string(), text, started);
+            (Found::Unknown(e.to_string()), vec![l])
         }
     }
 }

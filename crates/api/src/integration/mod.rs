@@ -5,7 +5,10 @@
 
 pub mod gateway;
 pub mod irs;
+pub mod province;
 pub mod relay;
+pub mod routes;
+pub mod supervision;
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -100,4 +103,60 @@ pub async fn settings(state: &AppState, code: &str) -> ApiResult<Settings> {
     let mut conn = state.db.conn().await?;
     let row = store::system(&mut conn, code).await?;
     Settings::from_row(state, row)
+}
+
+/// The simulators built into this server (served under `/sim/<code>` for systems whose endpoint is
+/// empty).
+pub struct Sims {
+    pub province: std::sync::Arc<xiezhi_sim::province::ProvinceSim>,
+    pub supervision: std::sync::Arc<xiezhi_sim::supervision::SupervisionSim>,
+    /// The IRS data platform with 100,000 synthetic Lishui records (generated on demand).
+    pub irs: std::sync::Arc<xiezhi_sim::irs::IrsSim>,
+}
+
+impl Default for Sims {
+    fn default() -> Self {
+        Sims {
+            province: xiezhi_sim::province::ProvinceSim::new(Default::default()),
+            supervision: xiezhi_sim::supervision::SupervisionSim::new(),
+            irs: std::sync::Arc::new(xiezhi_sim::irs::IrsSim::new(Default::default())),
+        }
+    }
+}
+
+/// The simulators' routes, mounted under `/sim`.
+pub fn sim_router(sims: &Sims) -> axum::Router {
+    axum::Router::new()
+        .nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
+        .nest("/sim/supervision", xiezhi_sim::supervision::router(sims.supervision.clone()))
+        .nest("/sim/irs", xiezhi_sim::irs::router(sims.irs.clone()))
+}
+
+/// Let the built-in simulators accept the configured credentials of the systems they stand in
+/// for. Call after start-up and after the settings change.
+pub async fn sync_builtin(state: &AppState) -> ApiResult<()> {
+    province::sync_builtin(state, &state.sims.province).await?;
+    let s = settings(state, system::SUPERVISION).await?;
+    if s.builtin && !s.app_key.is_empty() {
+        state.sims.supervision.gateway.register(&s.app_key, &s.secret);
+    }
+    let s = settings(state, system::IRS).await?;
+    if s.builtin && !s.app_key.is_empty() {
+        state.sims.irs.register(&s.app_key, &s.secret);
+    }
+    Ok(())
+}
+
+/// Background work of the external systems: the delivery relay, the province status poller and
+/// the built-in simulators' loops. Returns the tasks to abort on shutdown.
+pub async fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
+    if let Err(e) = sync_builtin(state).await {
+        tracing::warn!(error = %e, "built-in simulators");
+    }
+    vec![
+        tokio::spawn(relay::run(state.clone())),
+        tokio::spawn(province::run_poller(state.clone())),
+        tokio::spawn(state.sims.province.clone().run()),
+        tokio::spawn(irs::schedule(state.clone())),
+    ]
 }

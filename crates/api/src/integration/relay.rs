@@ -83,6 +83,18 @@ pub enum Outcome {
     Rejected(String),
 }
 
+impl Outcome {
+    /// The exchange log's word for it.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Outcome::Delivered { .. } => "ok",
+            Outcome::Retry(_) => "retry",
+            Outcome::Unknown(_) => "unknown",
+            Outcome::Rejected(_) => "rejected",
+        }
+    }
+}
+
 /// What a reconciliation query found.
 #[derive(Debug, Clone)]
 pub enum Found {
@@ -104,45 +116,117 @@ pub struct Logged {
     pub duration_ms: i64,
 }
 
+impl Logged {
+    pub fn new(
+        system: &str,
+        interface: &str,
+        outcome: &'static str,
+        error: String,
+        request: String,
+        response: String,
+        started: std::time::Instant,
+    ) -> Logged {
+        Logged {
+            system: system.into(),
+            interface: interface.into(),
+            http_status: None,
+            outcome,
+            error,
+            request,
+            response,
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Attempt {
     pub outcome: Outcome,
     pub log: Vec<Logged>,
 }
 
+/// Write one exchange to the log (in the caller's transaction).
+pub async fn record_exchange(
+    tx: &mut Conn,
+    direction: &str,
+    l: &Logged,
+    outbox_id: Option<i64>,
+    case_id: Option<i64>,
+    reference: &str,
+) -> ApiResult<()> {
+    store::log_exchange(
+        tx,
+        &NewExchange {
+            system: &l.system,
+            direction,
+            interface: &l.interface,
+            outbox_id,
+            case_id,
+            reference,
+            http_status: l.http_status,
+            outcome: l.outcome,
+            error: &l.error,
+            request: &l.request,
+            response: &l.response,
+            duration_ms: l.duration_ms,
+            now: now_ms(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Channels the relay serves.
 pub fn channels() -> Vec<&'static str> {
-    vec![callback::CHANNEL]
+    vec![callback::CHANNEL, super::province::CHANNEL, super::supervision::CHANNEL]
 }
 
 async fn deliver(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> Attempt {
     match m.channel.as_str() {
         callback::CHANNEL => callback::deliver(state, http, m).await,
+        super::province::CHANNEL => super::province::deliver(state, http, m).await,
+        super::supervision::CHANNEL => super::supervision::deliver(state, http, m).await,
         other => Attempt { outcome: Outcome::Rejected(format!("未知的投递通道 {other}")), log: Vec::new() },
     }
 }
 
 /// Channels without a query answer `Missing`: their deliveries are at least once.
-async fn reconcile(_state: &AppState, _http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
-    let _ = m;
-    (Found::Missing, Vec::new())
+async fn reconcile(state: &AppState, http: &reqwest::Client, m: &MessageRow) -> (Found, Vec<Logged>) {
+    match m.channel.as_str() {
+        super::province::CHANNEL => super::province::reconcile(state, http, m).await,
+        super::supervision::CHANNEL => super::supervision::reconcile(state, http, m).await,
+        _ => (Found::Missing, Vec::new()),
+    }
 }
 
-async fn max_attempts(_state: &AppState, m: &MessageRow) -> i64 {
+async fn max_attempts(state: &AppState, m: &MessageRow) -> i64 {
     match m.channel.as_str() {
         callback::CHANNEL => callback::MAX_ATTEMPTS,
+        super::province::CHANNEL => cap_of(state, super::system::PROVINCE).await,
+        super::supervision::CHANNEL => cap_of(state, super::system::SUPERVISION).await,
         _ => 1,
+    }
+}
+
+async fn cap_of(state: &AppState, system: &str) -> i64 {
+    match super::settings(state, system).await {
+        Ok(s) => s.max_attempts,
+        Err(_) => callback::MAX_ATTEMPTS,
     }
 }
 
 /// What the owning module does in the transaction that records the outcome.
 async fn on_delivered(tx: &mut Conn, m: &MessageRow, reference: &str, now: i64) -> ApiResult<()> {
-    let _ = (tx, m, reference, now);
+    if m.channel == super::province::CHANNEL {
+        super::province::on_delivered(tx, m, reference, now).await?;
+    }
     Ok(())
 }
 
 async fn on_parked(tx: &mut Conn, m: &MessageRow, error: &str, now: i64) -> ApiResult<()> {
-    let _ = (tx, m, error, now);
+    if m.channel == super::province::CHANNEL {
+        super::province::on_parked(tx, m, error, now).await?;
+    }
     Ok(())
 }
 
@@ -223,25 +307,7 @@ pub async fn drain(state: &AppState, http: &reqwest::Client) -> ApiResult<usize>
     let now = now_ms();
     for (m, a) in results {
         for l in &a.log {
-            store::log_exchange(
-                &mut tx,
-                &NewExchange {
-                    system: &l.system,
-                    direction: "out",
-                    interface: &l.interface,
-                    outbox_id: Some(m.id),
-                    case_id: m.case_id,
-                    reference: &m.event_id,
-                    http_status: l.http_status,
-                    outcome: l.outcome,
-                    error: &l.error,
-                    request: &l.request,
-                    response: &l.response,
-                    duration_ms: l.duration_ms,
-                    now,
-                },
-            )
-            .await?;
+            record_exchange(&mut tx, "out", l, Some(m.id), m.case_id, &m.event_id).await?;
         }
         let cap = caps.get(&m.channel).copied().unwrap_or(1);
         let park = m.attempts + 1 >= cap;

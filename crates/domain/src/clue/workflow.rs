@@ -95,6 +95,10 @@ pub struct Transition {
     /// Taken by the system as soon as the case enters `from` and the conditions hold.
     #[serde(default)]
     pub auto: bool,
+    /// Taken only by the system when an external event arrives (`province_feedback`: the
+    /// provincial platform's disposal result); never offered to users.
+    #[serde(default)]
+    pub system: bool,
     /// All must hold (empty: always).
     #[serde(default)]
     pub conditions: Vec<Clause>,
@@ -154,6 +158,8 @@ pub enum Field {
     Dedup,
     /// `yes` when grading found a unit, else `no`.
     Graded,
+    /// `yes` while the case is pushed to the provincial platform and not finished there, else `no`.
+    Province,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -178,6 +184,11 @@ pub struct Facts {
     pub case_type: String,
     pub dedup: String,
     pub graded: bool,
+    pub province: bool,
+}
+
+fn yes_no(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }
 
 impl Facts {
@@ -192,13 +203,8 @@ impl Facts {
             Field::SourceKind => &self.source_kind,
             Field::CaseType => &self.case_type,
             Field::Dedup => &self.dedup,
-            Field::Graded => {
-                if self.graded {
-                    "yes"
-                } else {
-                    "no"
-                }
-            }
+            Field::Graded => yes_no(self.graded),
+            Field::Province => yes_no(self.province),
         }
     }
 }
@@ -255,7 +261,15 @@ impl Definition {
 
     /// Manual transitions a user may take from `at` given the case's facts.
     pub fn actions<'a>(&'a self, at: &str, facts: &Facts) -> Vec<&'a Transition> {
-        self.transitions.iter().filter(|t| t.from == at && !t.auto && holds(&t.conditions, facts)).collect()
+        self.transitions
+            .iter()
+            .filter(|t| t.from == at && !t.auto && !t.system && holds(&t.conditions, facts))
+            .collect()
+    }
+
+    /// The system transition `action` takes from `at` on an external event, if the definition has one.
+    pub fn system_transition(&self, at: &str, action: &str, facts: &Facts) -> Option<&Transition> {
+        self.transitions.iter().find(|t| t.from == at && t.system && t.action == action && holds(&t.conditions, facts))
     }
 
     /// The transition `action` takes from `at`: the first whose conditions hold.
@@ -268,7 +282,7 @@ impl Definition {
 
     /// The automatic transition that applies on entering `at`, if any.
     pub fn auto_from(&self, at: &str, facts: &Facts) -> Option<&Transition> {
-        self.transitions.iter().find(|t| t.from == at && t.auto && holds(&t.conditions, facts))
+        self.transitions.iter().find(|t| t.from == at && t.auto && !t.system && holds(&t.conditions, facts))
     }
 
     /// Check a definition; every problem is reported with a field path.
@@ -353,8 +367,11 @@ impl Definition {
             if !t.auto && t.conditions.is_empty() && !seen.insert((t.from.as_str(), t.action.as_str())) {
                 errs.push(f("同一节点的同一动作出现多次且没有条件区分"));
             }
-            if t.auto && (t.effect.is_some() || t.comment_required) {
-                errs.push(f("自动流转不能要求用户输入"));
+            if (t.auto || t.system) && (t.effect.is_some() || t.comment_required) {
+                errs.push(f("自动流转和系统流转不能要求用户输入"));
+            }
+            if t.auto && t.system {
+                errs.push(f("系统流转由外部事件触发，不能同时设为自动流转"));
             }
             for c in &t.conditions {
                 if c.values.is_empty() {
@@ -423,6 +440,8 @@ pub fn system_action_label(action: &str) -> &'static str {
         "keep_separate" => "判定为非重复",
         "grade" => "分级",
         "overdue" => "超期",
+        "province_push" => "推送省平台",
+        "province_progress" => "省平台进展",
         _ => "处理",
     }
 }
@@ -447,7 +466,24 @@ mod tests {
             case_type: "patrol".into(),
             dedup: "new".into(),
             graded: true,
+            province: false,
         }
+    }
+
+    #[test]
+    fn a_case_pushed_to_the_province_waits_for_its_feedback() {
+        let d = def();
+        let pushed = Facts { province: true, ..facts() };
+        assert_eq!(d.auto_from("dispatch", &pushed).map(|t| t.to.as_str()), Some("province"));
+        assert_eq!(d.auto_from("dispatch", &facts()).map(|t| t.to.as_str()), Some("handle"));
+        let offered: Vec<&str> = d.actions("province", &pushed).iter().map(|t| t.action.as_str()).collect();
+        assert_eq!(offered, ["recall"], "the feedback transition is never offered to users");
+        assert!(d.take("province", "province_feedback", &pushed).is_err());
+        assert_eq!(
+            d.system_transition("province", "province_feedback", &pushed).map(|t| t.to.as_str()),
+            Some("verify")
+        );
+        assert!(d.system_transition("handle", "province_feedback", &pushed).is_none());
     }
 
     #[test]
@@ -514,6 +550,7 @@ mod tests {
             action: "reopen".into(),
             label: "重开".into(),
             auto: false,
+            system: false,
             conditions: vec![],
             effect: None,
             comment_required: false,
@@ -524,6 +561,7 @@ mod tests {
             action: "spin".into(),
             label: "空转".into(),
             auto: true,
+            system: false,
             conditions: vec![],
             effect: None,
             comment_required: false,

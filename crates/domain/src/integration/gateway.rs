@@ -49,6 +49,22 @@ pub fn sign_matches(expected: &str, given: &str) -> bool {
     a.len() == b.len() && a.iter().zip(b.iter()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
+/// The signing query parameters of a call (`appKey`, `requestTime`, `sign`); missing ones are
+/// empty and fail the check.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct SignParams {
+    #[serde(default)]
+    pub app_key: String,
+    /// Milliseconds since the epoch.
+    #[serde(default)]
+    pub request_time: String,
+    /// `md5(appKey + secret + requestTime)`, hex.
+    #[serde(default)]
+    pub sign: String,
+}
+
 /// The gateway's answer envelope.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Envelope<T> {

@@ -130,9 +130,22 @@ pub fn xiezhi(dir: &Path) -> Command {
 
 /// Migrations, reference data, demo roles, accounts and sources; no demo clue history
 /// (`--cases 0`: the default history of 50,000 clues would take minutes and skew the figures).
-pub fn seed_demo(dir: &Path) {
+///
+/// Each benchmark measures one thing: the provincial link that seed-demo enables is switched off
+/// again (the relay benchmark configures its own).
+pub async fn seed_demo(dir: &Path) {
     let out = xiezhi(dir).args(["seed-demo", "--cases", "0"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    sql(dir, "UPDATE external_systems SET enabled = 0 WHERE code = 'province'").await;
+}
+
+/// Run one statement on the bench database.
+pub async fn sql(dir: &Path, statement: &str) {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let mut c = sqlx::AnyConnection::connect(&database_url(dir)).await.unwrap();
+    sqlx::query(sqlx::AssertSqlSafe(statement.to_owned())).execute(&mut c).await.unwrap();
+    c.close().await.unwrap();
 }
 
 /// Password of a demo account written by `seed-demo`.
@@ -178,8 +191,12 @@ impl Drop for Server {
 /// Start `xiezhi serve` on a free loopback port (pinned with `taskset`, which execs the server,
 /// so the child's pid is the server's).
 pub fn serve(dir: &Path) -> Server {
+    serve_with(xiezhi(dir))
+}
+
+/// `serve` with a prepared command (extra environment).
+pub fn serve_with(server: Command) -> Server {
     let cpus = server_cpus();
-    let server = xiezhi(dir);
     let mut cmd = if cpus.is_empty() {
         server
     } else {
@@ -204,4 +221,45 @@ pub async fn login(c: &mut Conn, username: &str, password: &str) -> (String, Str
     assert_eq!(status, 200, "{resp}");
     let v: serde_json::Value = serde_json::from_str(&resp).unwrap();
     (cookie.unwrap(), v["csrf_token"].as_str().unwrap_or_default().to_owned())
+}
+
+/// Credentials of a registered source.
+pub struct Creds {
+    pub app_key: String,
+    pub secret: String,
+}
+
+/// Register a bench source as the dispatcher (login, then the sources API).
+pub async fn register_source(addr: &str, dir: &Path) -> Creds {
+    let mut c = Conn::open(addr).await;
+    let (cookie, csrf) = login(&mut c, "dispatcher", &demo_password(dir, "dispatcher")).await;
+    let body = serde_json::json!({ "code": "bench", "name": "压测来源", "kind": "county", "region_code": "331102" })
+        .to_string();
+    let headers = [("Content-Type", "application/json"), ("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str())];
+    let (status, _, resp) = c.request("POST", "/api/clue/sources", &headers, &body).await;
+    assert!(status == 200 || status == 201, "{status} {resp}");
+    let v: serde_json::Value = serde_json::from_str(&resp).unwrap();
+    Creds {
+        app_key: v["credentials"]["app_key"].as_str().unwrap().to_owned(),
+        secret: v["credentials"]["secret"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// A signed POST (fresh timestamp and nonce): status and body.
+pub async fn push(c: &mut Conn, creds: &Creds, path: &str, body: &str) -> (u16, String) {
+    let ts = xiezhi_api::now_ms().to_string();
+    let nonce = format!("{:032x}", rand::random::<u128>());
+    let signature = xiezhi_domain::clue::signature::sign(
+        &creds.secret,
+        &xiezhi_domain::clue::signature::canonical("POST", path, &ts, &nonce, body.as_bytes()),
+    );
+    let headers = [
+        ("Content-Type", "application/json"),
+        ("X-App-Key", creds.app_key.as_str()),
+        ("X-Timestamp", ts.as_str()),
+        ("X-Nonce", nonce.as_str()),
+        ("X-Signature", signature.as_str()),
+    ];
+    let (status, _, resp) = c.request("POST", path, &headers, body).await;
+    (status, resp)
 }

@@ -401,6 +401,8 @@ pub struct CaseState {
     pub resume_due_at: Option<i64>,
     pub pending_extension_minutes: Option<i64>,
     pub first_dedup: String,
+    /// Status of the case at the provincial platform (`province_cases`), empty when not pushed.
+    pub province_status: String,
 }
 
 pub async fn case_state(conn: &mut Conn, id: i64) -> StorageResult<CaseState> {
@@ -409,7 +411,8 @@ pub async fn case_state(conn: &mut Conn, id: i64) -> StorageResult<CaseState> {
          k.kind AS category_kind, s.code AS severity_code, s.time_limit_percent AS severity_percent, t.code AS case_type_code, \
          c.source_id, src.code AS source_code, src.kind AS source_kind, c.tier, c.department_id, c.grading, c.time_limit_hours, \
          c.workflow_version_id, c.due_at, c.resume_due_at, c.pending_extension_minutes, \
-         COALESCE((SELECT l.dedup FROM clues l WHERE l.case_id = c.id ORDER BY l.id LIMIT 1), 'new') AS first_dedup \
+         COALESCE((SELECT l.dedup FROM clues l WHERE l.case_id = c.id ORDER BY l.id LIMIT 1), 'new') AS first_dedup, \
+         COALESCE((SELECT p.status FROM province_cases p WHERE p.case_id = c.id), '') AS province_status \
          FROM cases c JOIN categories k ON k.id = c.category_id JOIN severities s ON s.id = c.severity_id \
          JOIN case_types t ON t.id = c.case_type_id JOIN sources src ON src.id = c.source_id WHERE c.id = $1",
     )

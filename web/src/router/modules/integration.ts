@@ -11,7 +11,25 @@ export const integrationRoutes: RouteRecordRaw[] = [
     component: Layout,
     meta: { title: '外部系统', icon: 'Connection' },
     children: [
-      // Pages are added here by the province, ZZD and IRS work.
+      {
+        path: '/integration/systems',
+        name: 'integration-systems',
+        component: () => import('@/views/integration/systems/index.vue'),
+        meta: { title: '对接配置', icon: 'Tools', perm: 'integration:system:view' },
+      },
+      {
+        path: '/integration/deliveries',
+        name: 'integration-deliveries',
+        component: () => import('@/views/integration/deliveries/index.vue'),
+        meta: { title: '投递队列', icon: 'Promotion', perm: 'integration:delivery:view' },
+      },
+      {
+        path: '/integration/exchanges',
+        name: 'integration-exchanges',
+        component: () => import('@/views/integration/exchanges/index.vue'),
+        meta: { title: '交换记录', icon: 'Switch', perm: 'integration:exchange:view' },
+      },
+      // ZZD and IRS pages follow here.
       // ---- IRS data platform (F81) ----
       {
         path: '/integration/irs',

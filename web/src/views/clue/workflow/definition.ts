@@ -70,6 +70,7 @@ export const CLAUSE_FIELD_LABELS: Readonly<Record<ClauseField, string>> = {
   case_type: '事件类型',
   dedup: '去重结果',
   graded: '已分级',
+  province: '已推送省平台',
 }
 
 export const CLAUSE_OP_LABELS: Readonly<Record<ClauseOp, string>> = {
@@ -100,6 +101,7 @@ export const CLAUSE_FIELD_VALUES: Readonly<Partial<Record<ClauseField, Readonly<
   source_kind: SOURCE_KIND_LABELS,
   dedup: { new: '新线索（不重复）', suspected: '疑似重复' },
   graded: { yes: '是（已自动分级）', no: '否（待人工分级）' },
+  province: { yes: '是（已推送省执法平台，尚未办结）', no: '否' },
 }
 
 /** What the values of a field are, for the editor's placeholder. */
@@ -114,6 +116,7 @@ export const CLAUSE_FIELD_HINTS: Readonly<Record<ClauseField, string>> = {
   case_type: '事件类型编码',
   dedup: '新线索 / 疑似重复',
   graded: '是 / 否',
+  province: '是 / 否',
 }
 
 // ---- summaries ---------------------------------------------------------------------------------------

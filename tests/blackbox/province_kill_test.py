@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Deliveries to the provincial platform survive ``kill -9`` of the server (issue 4).
+
+Two programs over real HTTP: ``xiezhi sim province`` (the provincial platform's simulator, with
+latency and dropped answers switched on) and ``xiezhi serve``.  Clues of a configured category are
+pushed by a source; while the relay is delivering them to the simulator the server is killed with
+SIGKILL and started again on the same data.  Afterwards every clue must be in the simulator's
+effect log exactly once: nothing lost, nothing duplicated (a request whose answer was lost is
+checked by query before any resend).
+
+    XIEZHI_BIN=target/debug/xiezhi python3 tests/blackbox/province_kill_test.py -v
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.dirname(__file__))
+from intake_test import XIEZHI_BIN, Admin, Server, Source, free_port, http_call, make_clue  # noqa: E402
+
+APP_KEY = "qa-province"
+SECRET = uuid.uuid4().hex
+N = 80
+
+
+class ProvinceKillTest(unittest.TestCase):
+    def setUp(self):
+        self.sim_port = free_port()
+        self.sim_log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"sim-{self.sim_port}.log"), "wb")
+        self.sim = subprocess.Popen(
+            [XIEZHI_BIN, "sim", "province", "--listen", f"127.0.0.1:{self.sim_port}", "--app-key", APP_KEY,
+             "--app-secret", SECRET, "--review-ms", "3600000", "--dispose-ms", "3600000"],
+            stdout=self.sim_log, stderr=subprocess.STDOUT)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                if http_call(self.sim_port, "GET", "/_sim/effects", timeout=2).status == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        # Short leases and backoffs, so the test does not wait minutes for a crashed lease.
+        os.environ["XIEZHI__RELAY__LEASE_MS"] = "3000"
+        os.environ["XIEZHI__RELAY__BASE_BACKOFF_MS"] = "200"
+        os.environ["XIEZHI__RELAY__MAX_BACKOFF_MS"] = "2000"
+        os.environ["XIEZHI__RELAY__CONCURRENCY"] = "8"
+        self.server = Server()
+        self.server.seed()
+        self.server.start()
+
+    def tearDown(self):
+        self.server.stop()
+        self.server.remove()
+        self.sim.terminate()
+        self.sim.wait(timeout=15)
+        self.sim_log.close()
+
+    def effects(self):
+        return http_call(self.sim_port, "GET", "/_sim/effects").json
+
+    def test_kill_9_mid_delivery_loses_nothing_and_duplicates_nothing(self):
+        admin = Admin(self.server, "sysadmin")
+        r = admin.call("PUT", "/api/integration/systems/province", {
+            "enabled": True, "endpoint": f"http://127.0.0.1:{self.sim_port}", "app_key": APP_KEY,
+            "secret": SECRET, "timeout_ms": 1500, "max_attempts": 100, "schedule_minutes": 0,
+            "options": {"categories": ["E05"], "scheme1_for_enterprise": True, "scheme3_for_person": True}})
+        self.assertEqual(r.status, 200, r)
+        # Slow answers, and some answers dropped after the simulator committed the push.
+        r = http_call(self.sim_port, "PUT", "/_sim/faults", json.dumps(
+            {"latency_ms": 120, "drop_after_commit_rate": 0.25, "reset_rate": 0.05}),
+            {"Content-Type": "application/json"})
+        self.assertEqual(r.status, 200, r)
+        app_key, secret, _, _ = Admin(self.server, "dispatcher").create_source("省平台对接测试来源")
+        src = Source(self.server.port, app_key, secret)
+        cases = []
+        for i in range(N):
+            r = src.push(make_clue(f"PK-{uuid.uuid4().hex[:10]}", category_code="E0502"))
+            self.assertIn(r.status, (200, 201), r)
+            cases.append(r.json["case_no"])
+        # Kill while the relay is half way.
+        deadline = time.time() + 60
+        while len(self.effects()) < N // 3:
+            self.assertLess(time.time(), deadline, "the relay delivered nothing")
+            time.sleep(0.02)
+        self.server.kill9()
+        at_kill = len(self.effects())
+        self.server.start()
+        admin = Admin(self.server, "sysadmin")
+        deadline = time.time() + 120
+        while True:
+            r = admin.call("GET", "/api/integration/deliveries?channel=province&status=pending&page_size=1")
+            self.assertEqual(r.status, 200, r)
+            if r.json["total"] == 0:
+                break
+            self.assertLess(time.time(), deadline, f"{r.json['total']} deliveries still pending")
+            time.sleep(0.25)
+        r = admin.call("GET", "/api/integration/deliveries?channel=province&status=delivered&page_size=200")
+        delivered = r.json["total"]
+        effects = self.effects()
+        pushes = [e for e in effects if e["kind"] != "release"]
+        ids = [e["clueId"] for e in pushes]
+        expected = {f"LSXZ-{c}" for c in cases}
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        missing = sorted(expected - set(ids))
+        print(f"\n[province kill -9] clues={N} effects at kill={at_kill} after={len(pushes)} "
+              f"delivered={delivered} duplicates={len(dupes)} missing={len(missing)}", file=sys.stderr)
+        self.assertFalse(dupes, f"pushed twice: {dupes[:5]}")
+        self.assertFalse(missing, f"never delivered: {missing[:5]}")
+        self.assertEqual(delivered, N)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
