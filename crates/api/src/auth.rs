@@ -357,5 +357,8 @@ pub mod perm {
         ExchangeView = "integration:exchange:view",
         ZzdView = "integration:zzd:view",
         ZzdManage = "integration:zzd:manage",
+        IrsView = "integration:irs:view",
+        IrsImport = "integration:irs:import",
+        IrsExport = "integration:irs:export",
     }
 }

@@ -53,6 +53,8 @@ pub struct Inner {
     pub sims: integration::Sims,
     /// ZZD access tokens.
     pub zzd: integration::zzd::Runtime,
+    /// Timing of IRS data-platform imports.
+    pub irs: integration::irs::ImportConfig,
     dummy_hash: tokio::sync::OnceCell<String>,
 }
 
@@ -76,6 +78,7 @@ impl AppState {
             relay: integration::relay::RelayConfig::default(),
             sims: integration::Sims::default(),
             zzd: integration::zzd::Runtime::default(),
+            irs: integration::irs::ImportConfig::default(),
             dummy_hash: tokio::sync::OnceCell::new(),
         }))
     }
@@ -140,6 +143,7 @@ fn api_router() -> OpenApiRouter<AppState> {
         .merge(clue::router())
         .merge(integration::routes::router())
         .merge(integration::zzd::router())
+        .merge(integration::irs::router())
 }
 
 /// The OpenAPI document (also served at `/api/openapi.json`).

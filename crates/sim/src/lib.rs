@@ -9,6 +9,7 @@
 
 pub mod faults;
 pub mod gateway;
+pub mod irs;
 pub mod province;
 pub mod supervision;
 pub mod zzd;

@@ -65,6 +65,7 @@ const CONSTRAINTS: &[(&str, &str, &str)] = &[
     ("zzd_accounts_user_key", "zzd_accounts.user_id", "user_id"),
     ("zzd_accounts_employee_key", "zzd_accounts.employee_code", "employee_code"),
     ("zzd_accounts_user_id_fkey", "zzd_accounts.user_id", "user_id"),
+    ("irs_imports_running_key", "irs_imports.running", "running"),
 ];
 
 fn field_for(name: &str) -> &'static str {

@@ -10,6 +10,7 @@ pub mod clue;
 pub mod db;
 pub mod dialect;
 pub mod error;
+pub mod facts;
 pub mod integration;
 pub mod outbox;
 pub mod platform;

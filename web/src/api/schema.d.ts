@@ -907,6 +907,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/integration/irs/datasets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The datasets: rows held here, checkpoints, and the platform's sizes when it answers. */
+        get: operations["list_datasets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/facts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Enforcement facts: search, filters, paging. Limited to the caller's data scope. */
+        get: operations["list_facts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/facts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The facts matching the filters as an Excel file (at most 100,000 rows). */
+        get: operations["export_facts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/facts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One fact with its dataset-specific attributes. */
+        get: operations["get_fact"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/imports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Imports, newest first. */
+        get: operations["list_imports"];
+        put?: never;
+        /** Start an import of some or all datasets; it runs in the background (poll the import). */
+        post: operations["start_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/imports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An import with the progress of each dataset and its newest errors. */
+        get: operations["get_import"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/integration/irs/imports/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume a failed (or interrupted) import from its checkpoints. */
+        post: operations["resume_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integration/province/cases/{id}": {
         parameters: {
             query?: never;
@@ -2466,6 +2586,176 @@ export interface components {
             /** @description Case status: `active`, `suspended`, `closed`, `voided`, `merged`. */
             status: string;
         };
+        IrsDataset: {
+            /** @description Where the next incremental import starts (opaque), and when it was written. */
+            checkpoint?: string | null;
+            /** Format: int64 */
+            checkpoint_at?: number | null;
+            /**
+             * @description `body`, `item`, `license`, `inspection`, `penalty`, `complaint`, `reconsideration`,
+             *     `litigation`, `rectification` or `transfer`.
+             */
+            code: string;
+            /** @description Bodies and items describe the facts; the others are facts. */
+            dimension: boolean;
+            /**
+             * Format: int64
+             * @description Rows held here.
+             */
+            local_count: number;
+            name: string;
+            /**
+             * Format: int64
+             * @description Records at the platform, when it answered.
+             */
+            remote_total?: number | null;
+            /** Format: int64 */
+            remote_updated_to?: number | null;
+        };
+        IrsDatasets: {
+            /** @description The built-in simulator serves the platform (no endpoint configured). */
+            builtin: boolean;
+            datasets: components["schemas"]["IrsDataset"][];
+            enabled: boolean;
+            /** @description Why the platform's dataset list is missing, if it is. */
+            remote_error?: string | null;
+        };
+        IrsFact: {
+            /**
+             * Format: int64
+             * @description Fen.
+             */
+            amount?: number | null;
+            attrs: Record<string, never>;
+            /** Format: int64 */
+            concluded_at?: number | null;
+            county_code: string;
+            dataset: string;
+            dataset_name: string;
+            dept_code: string;
+            dept_name: string;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            imported_at: number;
+            item_code: string;
+            item_name: string;
+            kind: string;
+            /** Format: int64 */
+            occurred_at?: number | null;
+            record_id: string;
+            region_code: string;
+            region_name: string;
+            /** Format: int64 */
+            source_updated_at: number;
+            status: string;
+            subject_code: string;
+            subject_name: string;
+            /** @description `enterprise`, `individual_business`, `organisation` or `person`. */
+            subject_type: string;
+            title: string;
+        };
+        IrsFactPage: {
+            items: components["schemas"]["IrsFact"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
+        IrsImport: {
+            created_by: string;
+            /**
+             * Format: int64
+             * @description Records to pull (known once each dataset was probed).
+             */
+            expected: number;
+            /** Format: int64 */
+            fetched: number;
+            /** Format: int64 */
+            finished_at?: number | null;
+            /** Format: int64 */
+            heartbeat_at: number;
+            /** Format: int64 */
+            id: number;
+            /** Format: int64 */
+            inserted: number;
+            /** @description Running, but the heartbeat stopped (server stopped): may be resumed. */
+            interrupted: boolean;
+            last_error: string;
+            /** @description `incremental` or `full`. */
+            mode: string;
+            /** Format: int64 */
+            pages: number;
+            /**
+             * Format: int64
+             * @description Whole percent of `expected` fetched.
+             */
+            percent: number;
+            /** Format: int64 */
+            resumes: number;
+            /**
+             * Format: int64
+             * @description Failed attempts that were retried.
+             */
+            retries: number;
+            /** Format: int64 */
+            started_at: number;
+            /** @description `running`, `succeeded` or `failed`. */
+            status: string;
+            /** Format: int64 */
+            updated: number;
+        };
+        IrsImportDataset: {
+            cursor?: string | null;
+            dataset: string;
+            /** Format: int64 */
+            expected: number;
+            /** Format: int64 */
+            fetched: number;
+            /** Format: int64 */
+            inserted: number;
+            last_error: string;
+            name: string;
+            /** Format: int64 */
+            pages: number;
+            /** @description The checkpoint this import started from and the one it reached. */
+            start_cursor?: string | null;
+            /** @description `pending`, `running`, `done` or `failed`. */
+            status: string;
+            /** Format: int64 */
+            updated: number;
+            /** Format: int64 */
+            updated_at: number;
+        };
+        IrsImportDetail: {
+            datasets: components["schemas"]["IrsImportDataset"][];
+            /** Format: int64 */
+            error_total: number;
+            /** @description The newest 50 errors. */
+            errors: components["schemas"]["IrsImportError"][];
+            import: components["schemas"]["IrsImport"];
+        };
+        IrsImportError: {
+            /** Format: int64 */
+            attempt: number;
+            dataset: string;
+            /** Format: int64 */
+            id: number;
+            message: string;
+            /** Format: int64 */
+            occurred_at: number;
+        };
+        IrsImportPage: {
+            items: components["schemas"]["IrsImport"][];
+            /** Format: int64 */
+            page: number;
+            /** Format: int64 */
+            page_size: number;
+            /** Format: int64 */
+            total: number;
+        };
         ItemError: {
             code: string;
             fields: components["schemas"]["FieldMessage"][];
@@ -2897,6 +3187,12 @@ export interface components {
              * @description Time limit of the stage; null = inherit from the major category (or none).
              */
             time_limit_minutes?: number | null;
+        };
+        StartImport: {
+            /** @description Dataset codes; empty = all. */
+            datasets?: string[];
+            /** @description Pull from the beginning instead of each dataset's checkpoint. */
+            full?: boolean;
         };
         StatusEvent: {
             action: string;
@@ -5969,6 +6265,357 @@ export interface operations {
                 };
             };
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_datasets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsDatasets"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_facts: {
+        parameters: {
+            query?: {
+                /** @description A fact dataset code. */
+                dataset?: string;
+                /** @description City, county or township code. */
+                region_code?: string;
+                /** @description Department code or part of its name. */
+                dept?: string;
+                /** @description Enforcement item code or part of its name. */
+                item?: string;
+                /** @description `enterprise`, `individual_business`, `organisation` or `person`. */
+                subject_type?: string;
+                /** @description Subject name or code, document number, record id. */
+                keyword?: string;
+                /** @description `occurred_at` from (inclusive), ms. */
+                from?: number;
+                /** @description `occurred_at` to (exclusive), ms. */
+                to?: number;
+                /** @description `occurred_at` (default), `amount` or `source_updated_at`. */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsFactPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    export_facts: {
+        parameters: {
+            query?: {
+                /** @description A fact dataset code. */
+                dataset?: string;
+                /** @description City, county or township code. */
+                region_code?: string;
+                /** @description Department code or part of its name. */
+                dept?: string;
+                /** @description Enforcement item code or part of its name. */
+                item?: string;
+                /** @description `enterprise`, `individual_business`, `organisation` or `person`. */
+                subject_type?: string;
+                /** @description Subject name or code, document number, record id. */
+                keyword?: string;
+                /** @description `occurred_at` from (inclusive), ms. */
+                from?: number;
+                /** @description `occurred_at` to (exclusive), ms. */
+                to?: number;
+                /** @description `occurred_at` (default), `amount` or `source_updated_at`. */
+                sort?: string;
+                /** @description `asc` or `desc` (default). */
+                order?: string;
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description xlsx file */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_fact: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description fact id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsFact"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    list_imports: {
+        parameters: {
+            query?: {
+                page?: number;
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsImportPage"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    start_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StartImport"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsImportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    get_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description import id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsImportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    resume_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description import id */
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IrsImportDetail"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

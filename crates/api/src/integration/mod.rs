@@ -4,6 +4,7 @@
 //! simulator built into this server (mounted under `/sim/<code>`).
 
 pub mod gateway;
+pub mod irs;
 pub mod province;
 pub mod relay;
 pub mod routes;
@@ -111,6 +112,8 @@ pub struct Sims {
     pub province: std::sync::Arc<xiezhi_sim::province::ProvinceSim>,
     pub supervision: std::sync::Arc<xiezhi_sim::supervision::SupervisionSim>,
     pub zzd: std::sync::Arc<xiezhi_sim::zzd::ZzdSim>,
+    /// The IRS data platform with 100,000 synthetic Lishui records (generated on demand).
+    pub irs: std::sync::Arc<xiezhi_sim::irs::IrsSim>,
 }
 
 impl Default for Sims {
@@ -119,6 +122,7 @@ impl Default for Sims {
             province: xiezhi_sim::province::ProvinceSim::new(Default::default()),
             supervision: xiezhi_sim::supervision::SupervisionSim::new(),
             zzd: std::sync::Arc::new(xiezhi_sim::zzd::ZzdSim::new()),
+            irs: std::sync::Arc::new(xiezhi_sim::irs::IrsSim::new(Default::default())),
         }
     }
 }
@@ -129,6 +133,7 @@ pub fn sim_router(sims: &Sims) -> axum::Router {
         .nest("/sim/province", xiezhi_sim::province::router(sims.province.clone()))
         .nest("/sim/supervision", xiezhi_sim::supervision::router(sims.supervision.clone()))
         .nest("/sim/zzd", xiezhi_sim::zzd::router(sims.zzd.clone()))
+        .nest("/sim/irs", xiezhi_sim::irs::router(sims.irs.clone()))
 }
 
 /// Let the built-in simulators accept the configured credentials of the systems they stand in
@@ -140,6 +145,10 @@ pub async fn sync_builtin(state: &AppState) -> ApiResult<()> {
         state.sims.supervision.gateway.register(&s.app_key, &s.secret);
     }
     zzd::register_with(state, &state.sims.zzd).await?;
+    let s = settings(state, system::IRS).await?;
+    if s.builtin && !s.app_key.is_empty() {
+        state.sims.irs.register(&s.app_key, &s.secret);
+    }
     Ok(())
 }
 
@@ -154,5 +163,6 @@ pub async fn start(state: &AppState) -> Vec<tokio::task::JoinHandle<()>> {
         tokio::spawn(zzd::run(state.clone())),
         tokio::spawn(province::run_poller(state.clone())),
         tokio::spawn(state.sims.province.clone().run()),
+        tokio::spawn(irs::schedule(state.clone())),
     ]
 }

@@ -3,6 +3,7 @@
 //! `../shared/domain-notes.md`; what we had to design is documented in `docs/integrations/`.
 
 pub mod gateway;
+pub mod irs;
 pub mod province;
 pub mod supervision;
 pub mod zzd;

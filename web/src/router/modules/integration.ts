@@ -36,6 +36,19 @@ export const integrationRoutes: RouteRecordRaw[] = [
         component: () => import('@/views/integration/zzd/index.vue'),
         meta: { title: '浙政钉对接', icon: 'ChatDotRound', perm: 'integration:zzd:view' },
       },
+      // ---- IRS data platform (F81) ----
+      {
+        path: '/integration/irs',
+        name: 'integration-irs',
+        component: () => import('@/views/integration/irs/index.vue'),
+        meta: { title: 'IRS数据导入', icon: 'Download', perm: 'integration:irs:view' },
+      },
+      {
+        path: '/integration/irs/facts',
+        name: 'integration-irs-facts',
+        component: () => import('@/views/integration/irs/facts.vue'),
+        meta: { title: '执法事实数据', icon: 'DataAnalysis', perm: 'integration:irs:view' },
+      },
     ],
   },
 ]
