@@ -4,6 +4,7 @@
 
 pub mod gateway;
 pub mod province;
+pub mod sigv4;
 
 /// `yyyy-MM-dd HH:mm:ss` in China time (UTC+8), the time format of the provincial interfaces.
 pub fn china_time(ms: i64) -> String {
