@@ -16,6 +16,7 @@ pub struct Config {
     pub security: Security,
     pub log: Log,
     pub relay: Relay,
+    pub attachments: Attachments,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -92,6 +93,36 @@ pub struct Relay {
     pub batch: i64,
     pub concurrency: usize,
     pub lease_ms: i64,
+}
+
+/// Where clue attachments are stored.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    /// `dir` or `s3`.
+    pub store: String,
+    pub s3_endpoint: String,
+    pub s3_bucket: String,
+    pub s3_region: String,
+    pub s3_access_key: String,
+    pub s3_secret_key: String,
+    pub s3_path_style: bool,
+    pub s3_timeout_ms: u64,
+}
+
+impl std::fmt::Debug for Attachments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachments")
+            .field("store", &self.store)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key", &self.s3_access_key)
+            .field("s3_secret_key", &if self.s3_secret_key.is_empty() { "" } else { "<redacted>" })
+            .field("s3_path_style", &self.s3_path_style)
+            .field("s3_timeout_ms", &self.s3_timeout_ms)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -193,10 +224,15 @@ mod tests {
             vec![
                 ("XIEZHI__SECURITY__FIELD_KEY".into(), "00".repeat(32)),
                 ("XIEZHI__STORAGE__DATABASE_URL".into(), "postgres://u:pw@h/db".into()),
+                ("XIEZHI__ATTACHMENTS__S3_SECRET_KEY".into(), "s3-secret-value".into()),
             ],
         )
         .ok();
+        assert_eq!(c.as_ref().map(|c| c.attachments.s3_secret_key.as_str()), Some("s3-secret-value"));
         let text = format!("{c:?}");
-        assert!(!text.contains(&"00".repeat(32)) && !text.contains("pw@"), "{text}");
+        assert!(
+            !text.contains(&"00".repeat(32)) && !text.contains("pw@") && !text.contains("s3-secret-value"),
+            "{text}"
+        );
     }
 }

@@ -10,6 +10,7 @@
 pub mod faults;
 pub mod gateway;
 pub mod province;
+pub mod s3;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

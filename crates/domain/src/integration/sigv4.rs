@@ -151,7 +151,12 @@ pub fn canonical_request(req: &Request<'_>) -> (String, String) {
 
 /// The string to sign for a canonical request.
 pub fn string_to_sign(scope: &Scope<'_>, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{}\n{}\n{}", scope.amz_date, scope.credential_scope(), sha256_hex(canonical_request.as_bytes()))
+    format!(
+        "{ALGORITHM}\n{}\n{}\n{}",
+        scope.amz_date,
+        scope.credential_scope(),
+        sha256_hex(canonical_request.as_bytes())
+    )
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
@@ -296,7 +301,13 @@ mod tests {
     fn query_is_sorted_and_headers_trimmed() {
         let headers = owned(&[("X-Amz-Date", " 20130524T000000Z "), ("host", "h"), ("x-a", "a   b")]);
         let query = owned(&[("prefix", "a/b"), ("list-type", "2")]);
-        let req = Request { method: "get", path: "/bucket", query: &query, headers: &headers, payload_sha256: "UNSIGNED-PAYLOAD" };
+        let req = Request {
+            method: "get",
+            path: "/bucket",
+            query: &query,
+            headers: &headers,
+            payload_sha256: "UNSIGNED-PAYLOAD",
+        };
         let (creq, signed) = canonical_request(&req);
         assert_eq!(signed, "host;x-a;x-amz-date");
         assert_eq!(
