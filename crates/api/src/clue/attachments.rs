@@ -112,6 +112,7 @@ impl DirStore {
         let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| self.data_dir.clone());
         let tmp = dir.join(format!(".{sha256}.tmp{}", rand::random::<u32>()));
         let data = data.to_vec();
+        let shown = path.display().to_string();
         tokio::task::spawn_blocking(move || -> std::io::Result<()> {
             use std::io::Write;
             std::fs::create_dir_all(&dir)?;
@@ -124,7 +125,7 @@ impl DirStore {
         })
         .await
         .map_err(|e| StoreError::Unavailable(e.to_string()))?
-        .map_err(|e| StoreError::Unavailable(format!("{}: {e}", path.display())))
+        .map_err(|e| StoreError::Unavailable(format!("{shown}: {e}")))
     }
 
     async fn get(&self, sha256: &str) -> Result<Bytes, StoreError> {
