@@ -179,7 +179,12 @@ impl Config {
             };
             let mut over = toml::Table::new();
             let mut inner = toml::Table::new();
-            inner.insert(key.clone(), env_value(&v));
+            // A setting that is a string by default stays a string (a secret may be all digits).
+            let is_text = matches!(
+                table.get(section.as_str()).and_then(|t| t.get(key.as_str())),
+                Some(toml::Value::String(_))
+            );
+            inner.insert(key.clone(), if is_text { toml::Value::String(v.clone()) } else { env_value(&v) });
             over.insert(section.clone(), toml::Value::Table(inner));
             merge(&mut table, over);
         }
@@ -229,6 +234,7 @@ mod tests {
         )
         .ok();
         assert_eq!(c.as_ref().map(|c| c.attachments.s3_secret_key.as_str()), Some("s3-secret-value"));
+        assert_eq!(c.as_ref().map(|c| c.security.field_key.as_str()), Some("00".repeat(32).as_str()));
         let text = format!("{c:?}");
         assert!(
             !text.contains(&"00".repeat(32)) && !text.contains("pw@") && !text.contains("s3-secret-value"),
