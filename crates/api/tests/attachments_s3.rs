@@ -65,7 +65,7 @@ async fn setup() -> Env {
 fn use_s3(env: &Env, secret: &str) {
     let c = S3Config::default();
     let settings = S3Settings::new(&env.endpoint, &c.bucket, &c.region, &c.access_key, secret, true);
-    env.app.state.clue.set_attachment_store(AttachmentStore::S3(S3Store::new(settings).unwrap()));
+    env.app.state.clue.set_attachment_store(AttachmentStore::S3(Box::new(S3Store::new(settings).unwrap())));
 }
 
 fn nonce() -> String {

@@ -160,7 +160,7 @@ pub fn attachment_store(cfg: &Config) -> Result<Option<AttachmentStore>, AppErro
             let store = S3Store::new(settings)
                 .map_err(|e| AppError::Other(format!("invalid [attachments] settings for store = \"s3\": {e}")))?;
             tracing::info!(endpoint = %a.s3_endpoint, bucket = %a.s3_bucket, "attachments are stored in an S3-compatible store");
-            Ok(Some(AttachmentStore::S3(store)))
+            Ok(Some(AttachmentStore::S3(Box::new(store))))
         }
         other => Err(AppError::Other(format!("invalid [attachments] store {other:?}: must be \"dir\" or \"s3\""))),
     }

@@ -180,10 +180,8 @@ impl Config {
             let mut over = toml::Table::new();
             let mut inner = toml::Table::new();
             // A setting that is a string by default stays a string (a secret may be all digits).
-            let is_text = matches!(
-                table.get(section.as_str()).and_then(|t| t.get(key.as_str())),
-                Some(toml::Value::String(_))
-            );
+            let is_text =
+                matches!(table.get(section.as_str()).and_then(|t| t.get(key.as_str())), Some(toml::Value::String(_)));
             inner.insert(key.clone(), if is_text { toml::Value::String(v.clone()) } else { env_value(&v) });
             over.insert(section.clone(), toml::Value::Table(inner));
             merge(&mut table, over);

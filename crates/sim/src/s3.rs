@@ -120,7 +120,10 @@ fn header_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
 
-/// Check the request's SigV4 signature as S3 does; the error answer when it fails.
+/// Why a request is refused: status, S3 error code, message.
+type Refusal = (StatusCode, &'static str, &'static str);
+
+/// Check the request's SigV4 signature as S3 does.
 fn authenticate(
     cfg: &S3Config,
     method: &Method,
@@ -128,18 +131,13 @@ fn authenticate(
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(), Response> {
-    let denied = |code: &str, message: &str| s3_error(StatusCode::FORBIDDEN, code, message, path);
+) -> Result<(), Refusal> {
+    let denied = |code: &'static str, message: &'static str| (StatusCode::FORBIDDEN, code, message);
     let Some(auth) = header_value(headers, "authorization") else {
         return Err(denied("AccessDenied", "Anonymous access is not allowed"));
     };
     let Some(auth) = sigv4::parse_authorization(auth) else {
-        return Err(s3_error(
-            StatusCode::BAD_REQUEST,
-            "AuthorizationHeaderMalformed",
-            "The authorization header is malformed",
-            path,
-        ));
+        return Err((StatusCode::BAD_REQUEST, "AuthorizationHeaderMalformed", "The authorization header is malformed"));
     };
     if auth.access_key != cfg.access_key {
         return Err(denied("InvalidAccessKeyId", "The AWS access key Id you provided does not exist in our records."));
@@ -157,27 +155,20 @@ fn authenticate(
         }
     }
     if auth.date != amz_date.get(..8).unwrap_or_default() || auth.region != cfg.region || auth.service != "s3" {
-        return Err(s3_error(
+        return Err((
             StatusCode::BAD_REQUEST,
             "AuthorizationHeaderMalformed",
             "The credential scope does not match this region, date or service",
-            path,
         ));
     }
     let Some(payload) = header_value(headers, "x-amz-content-sha256") else {
-        return Err(s3_error(
-            StatusCode::BAD_REQUEST,
-            "InvalidRequest",
-            "Missing required header x-amz-content-sha256",
-            path,
-        ));
+        return Err((StatusCode::BAD_REQUEST, "InvalidRequest", "Missing required header x-amz-content-sha256"));
     };
     if payload != "UNSIGNED-PAYLOAD" && payload != sigv4::sha256_hex(body) {
-        return Err(s3_error(
+        return Err((
             StatusCode::BAD_REQUEST,
             "XAmzContentSHA256Mismatch",
             "The provided 'x-amz-content-sha256' header does not match what was computed.",
-            path,
         ));
     }
     for required in ["host", "x-amz-date", "x-amz-content-sha256"] {
@@ -200,7 +191,7 @@ fn authenticate(
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         match (sigv4::percent_decode(k), sigv4::percent_decode(v)) {
             (Some(k), Some(v)) => query.push((k, v)),
-            _ => return Err(s3_error(StatusCode::BAD_REQUEST, "InvalidArgument", "Malformed query string", path)),
+            _ => return Err((StatusCode::BAD_REQUEST, "InvalidArgument", "Malformed query string")),
         }
     }
     let req = Request { method: method.as_str(), path, query: &query, headers: &signed, payload_sha256: payload };
@@ -225,8 +216,8 @@ async fn object(State(sim): State<Arc<S3Sim>>, method: Method, uri: Uri, headers
     let Some(path) = sigv4::percent_decode(uri.path()) else {
         return s3_error(StatusCode::BAD_REQUEST, "InvalidURI", "Couldn't parse the specified URI.", uri.path());
     };
-    if let Err(r) = authenticate(&cfg, &method, &path, &uri, &headers, &body) {
-        return r;
+    if let Err((status, code, message)) = authenticate(&cfg, &method, &path, &uri, &headers, &body) {
+        return s3_error(status, code, message, &path);
     }
     let Some((bucket, key)) = path.trim_start_matches('/').split_once('/') else {
         return s3_error(StatusCode::NOT_IMPLEMENTED, "NotImplemented", "Only object requests are simulated", &path);

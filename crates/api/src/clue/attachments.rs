@@ -55,7 +55,7 @@ fn valid_hash(sha256: &str) -> bool {
 #[derive(Debug)]
 pub enum AttachmentStore {
     Dir(DirStore),
-    S3(S3Store),
+    S3(Box<S3Store>),
 }
 
 impl AttachmentStore {
