@@ -167,6 +167,8 @@ pub fn attachment_store(cfg: &Config) -> Result<Option<AttachmentStore>, AppErro
 }
 
 pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
+    // Settings errors first, before anything is touched.
+    attachment_store(&cfg)?;
     let db = migrate(&cfg).await?;
     {
         let mut conn = db.conn().await?;
