@@ -107,8 +107,7 @@ async fn main() {
     assert_eq!(pending(&url).await, MESSAGES as i64, "every clue queued one push");
 
     // 2. Point the link at the simulator; make the messages due.
-    common::sql(&dir, &format!("UPDATE external_systems SET endpoint = 'http://{sim_addr}' WHERE code = 'province'"))
-        .await;
+    common::sql(&dir, &format!("UPDATE external_systems SET endpoint = 'http://{sim_addr}' WHERE code = 'province'")).await;
     common::sql(&dir, "UPDATE outbox SET next_attempt_at = 0, attempts = 0, in_flight = 0, last_error = '' WHERE channel = 'province'").await;
 
     // 3. Start and measure the drain.
@@ -135,10 +134,7 @@ async fn main() {
     println!("\n### Delivery relay — {} ({})\n", common::backend(), common::machine());
     println!("| measure | value | target |");
     println!("|---|---|---|");
-    println!(
-        "| clues taken in to queue the pushes (batch intake, 500 per request) | {MESSAGES} in {:.1} s | |",
-        load_time.as_secs_f64()
-    );
+    println!("| clues taken in to queue the pushes (batch intake, 500 per request) | {MESSAGES} in {:.1} s | |", load_time.as_secs_f64());
     println!(
         "| drain of {MESSAGES} pending pushes to `xiezhi sim province` ({LATENCY_MS} ms per call), from server start | {:.1} s ({:.0} pushes/s) | ≤ 20 s |",
         drain.as_secs_f64(),

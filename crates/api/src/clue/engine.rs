@@ -172,9 +172,9 @@ impl Runtime {
     /// Store the attachments of a clue ahead of the intake transaction, so the transaction does not
     /// wait for the object store (the puts inside it then find the objects already stored).
     pub async fn store_attachments_ahead(&self, clue: &IntakeClue) -> ApiResult<()> {
-        let store = self.attachments();
+        let files = self.attachments();
         for a in &clue.attachments {
-            store.put(&a.data, &a.content_type).await?;
+            files.put(&a.data, &a.content_type).await?;
         }
         Ok(())
     }
@@ -780,10 +780,10 @@ fn cells_around(p: Point, reach_m: f64) -> Vec<i64> {
 }
 
 async fn store_attachments(rt: &Runtime, tx: &mut Conn, clue_id: i64, clue: &IntakeClue, now: i64) -> ApiResult<()> {
-    let store = rt.attachments();
+    let files = rt.attachments();
     for a in &clue.attachments {
         // Durable before the caller commits the rows that refer to it.
-        let sha = store.put(&a.data, &a.content_type).await?;
+        let sha = files.put(&a.data, &a.content_type).await?;
         store::link_attachment(tx, clue_id, &sha, &a.name, &a.content_type, a.data.len() as i64, now).await?;
     }
     Ok(())

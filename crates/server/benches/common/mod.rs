@@ -233,8 +233,7 @@ pub struct Creds {
 pub async fn register_source(addr: &str, dir: &Path) -> Creds {
     let mut c = Conn::open(addr).await;
     let (cookie, csrf) = login(&mut c, "dispatcher", &demo_password(dir, "dispatcher")).await;
-    let body = serde_json::json!({ "code": "bench", "name": "压测来源", "kind": "county", "region_code": "331102" })
-        .to_string();
+    let body = serde_json::json!({ "code": "bench", "name": "压测来源", "kind": "county", "region_code": "331102" }).to_string();
     let headers = [("Content-Type", "application/json"), ("Cookie", cookie.as_str()), ("X-CSRF-Token", csrf.as_str())];
     let (status, _, resp) = c.request("POST", "/api/clue/sources", &headers, &body).await;
     assert!(status == 200 || status == 201, "{status} {resp}");
@@ -249,10 +248,7 @@ pub async fn register_source(addr: &str, dir: &Path) -> Creds {
 pub async fn push(c: &mut Conn, creds: &Creds, path: &str, body: &str) -> (u16, String) {
     let ts = xiezhi_api::now_ms().to_string();
     let nonce = format!("{:032x}", rand::random::<u128>());
-    let signature = xiezhi_domain::clue::signature::sign(
-        &creds.secret,
-        &xiezhi_domain::clue::signature::canonical("POST", path, &ts, &nonce, body.as_bytes()),
-    );
+    let signature = xiezhi_domain::clue::signature::sign(&creds.secret, &xiezhi_domain::clue::signature::canonical("POST", path, &ts, &nonce, body.as_bytes()));
     let headers = [
         ("Content-Type", "application/json"),
         ("X-App-Key", creds.app_key.as_str()),
