@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use tracing_subscriber::EnvFilter;
+use xiezhi_api::clue::attachments::{AttachmentStore, S3Settings, S3Store};
 use xiezhi_api::{AppState, AuthSettings};
 use xiezhi_domain::crypto::FieldCipher;
 use xiezhi_storage::platform::role;
@@ -127,6 +128,9 @@ pub fn state(cfg: &Config, db: Db) -> Result<AppState, AppError> {
             "invalid [relay] settings: backoffs ≥ 1 ms (max ≥ base), batch and concurrency ≥ 1, lease ≥ 1000 ms".into(),
         ));
     }
+    if let Some(store) = attachment_store(cfg)? {
+        state.clue.set_attachment_store(store);
+    }
     state.relay.set(xiezhi_api::integration::relay::RelaySettings {
         base_backoff_ms: r.base_backoff_ms,
         max_backoff_ms: r.max_backoff_ms,
@@ -138,7 +142,33 @@ pub fn state(cfg: &Config, db: Db) -> Result<AppState, AppError> {
     Ok(state)
 }
 
+/// The configured attachment store, when it is not the data directory.
+pub fn attachment_store(cfg: &Config) -> Result<Option<AttachmentStore>, AppError> {
+    let a = &cfg.attachments;
+    match a.store.as_str() {
+        "dir" => Ok(None),
+        "s3" => {
+            let mut settings = S3Settings::new(
+                &a.s3_endpoint,
+                &a.s3_bucket,
+                &a.s3_region,
+                &a.s3_access_key,
+                &a.s3_secret_key,
+                a.s3_path_style,
+            );
+            settings.timeout = std::time::Duration::from_millis(a.s3_timeout_ms);
+            let store = S3Store::new(settings)
+                .map_err(|e| AppError::Other(format!("invalid [attachments] settings for store = \"s3\": {e}")))?;
+            tracing::info!(endpoint = %a.s3_endpoint, bucket = %a.s3_bucket, "attachments are stored in an S3-compatible store");
+            Ok(Some(AttachmentStore::S3(Box::new(store))))
+        }
+        other => Err(AppError::Other(format!("invalid [attachments] store {other:?}: must be \"dir\" or \"s3\""))),
+    }
+}
+
 pub async fn serve(cfg: Config) -> Result<ExitCode, AppError> {
+    // Settings errors first, before anything is touched.
+    attachment_store(&cfg)?;
     let db = migrate(&cfg).await?;
     {
         let mut conn = db.conn().await?;
@@ -227,5 +257,37 @@ pub async fn audit_verify(cfg: &Config) -> Result<ExitCode, AppError> {
             println!("TAMPERED: first bad record seq {seq}: {}", check.reason.unwrap_or_default());
             Ok(ExitCode::from(1))
         }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Config {
+        Config::load(None, vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))).unwrap()
+    }
+
+    #[test]
+    fn attachment_store_is_the_data_dir_by_default_and_s3_settings_are_checked() {
+        assert!(attachment_store(&config(&[])).unwrap().is_none());
+        let err = |vars: &[(&str, &str)]| match attachment_store(&config(vars)) {
+            Err(e) => e.to_string(),
+            Ok(_) => String::from("accepted"),
+        };
+        assert!(err(&[("XIEZHI__ATTACHMENTS__STORE", "nfs")]).contains("must be \"dir\" or \"s3\""));
+        let missing = err(&[("XIEZHI__ATTACHMENTS__STORE", "s3")]);
+        assert!(missing.contains("[attachments]") && missing.contains("endpoint"), "{missing}");
+        let s3 = [
+            ("XIEZHI__ATTACHMENTS__STORE", "s3"),
+            ("XIEZHI__ATTACHMENTS__S3_ENDPOINT", "http://127.0.0.1:9000"),
+            ("XIEZHI__ATTACHMENTS__S3_BUCKET", "xiezhi"),
+            ("XIEZHI__ATTACHMENTS__S3_ACCESS_KEY", "minio"),
+        ];
+        assert!(err(&s3).contains("secret key"));
+        let mut ok = s3.to_vec();
+        ok.push(("XIEZHI__ATTACHMENTS__S3_SECRET_KEY", "minio-secret"));
+        assert!(matches!(attachment_store(&config(&ok)), Ok(Some(AttachmentStore::S3(_)))));
     }
 }

@@ -16,6 +16,7 @@ pub struct Config {
     pub security: Security,
     pub log: Log,
     pub relay: Relay,
+    pub attachments: Attachments,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -94,6 +95,36 @@ pub struct Relay {
     pub lease_ms: i64,
 }
 
+/// Where clue attachments are stored.
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Attachments {
+    /// `dir` or `s3`.
+    pub store: String,
+    pub s3_endpoint: String,
+    pub s3_bucket: String,
+    pub s3_region: String,
+    pub s3_access_key: String,
+    pub s3_secret_key: String,
+    pub s3_path_style: bool,
+    pub s3_timeout_ms: u64,
+}
+
+impl std::fmt::Debug for Attachments {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachments")
+            .field("store", &self.store)
+            .field("s3_endpoint", &self.s3_endpoint)
+            .field("s3_bucket", &self.s3_bucket)
+            .field("s3_region", &self.s3_region)
+            .field("s3_access_key", &self.s3_access_key)
+            .field("s3_secret_key", &if self.s3_secret_key.is_empty() { "" } else { "<redacted>" })
+            .field("s3_path_style", &self.s3_path_style)
+            .field("s3_timeout_ms", &self.s3_timeout_ms)
+            .finish()
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {0}: {1}")]
@@ -148,7 +179,10 @@ impl Config {
             };
             let mut over = toml::Table::new();
             let mut inner = toml::Table::new();
-            inner.insert(key.clone(), env_value(&v));
+            // A setting that is a string by default stays a string (a secret may be all digits).
+            let is_text =
+                matches!(table.get(section.as_str()).and_then(|t| t.get(key.as_str())), Some(toml::Value::String(_)));
+            inner.insert(key.clone(), if is_text { toml::Value::String(v.clone()) } else { env_value(&v) });
             over.insert(section.clone(), toml::Value::Table(inner));
             merge(&mut table, over);
         }
@@ -193,10 +227,16 @@ mod tests {
             vec![
                 ("XIEZHI__SECURITY__FIELD_KEY".into(), "00".repeat(32)),
                 ("XIEZHI__STORAGE__DATABASE_URL".into(), "postgres://u:pw@h/db".into()),
+                ("XIEZHI__ATTACHMENTS__S3_SECRET_KEY".into(), "s3-secret-value".into()),
             ],
         )
         .ok();
+        assert_eq!(c.as_ref().map(|c| c.attachments.s3_secret_key.as_str()), Some("s3-secret-value"));
+        assert_eq!(c.as_ref().map(|c| c.security.field_key.as_str()), Some("00".repeat(32).as_str()));
         let text = format!("{c:?}");
-        assert!(!text.contains(&"00".repeat(32)) && !text.contains("pw@"), "{text}");
+        assert!(
+            !text.contains(&"00".repeat(32)) && !text.contains("pw@") && !text.contains("s3-secret-value"),
+            "{text}"
+        );
     }
 }

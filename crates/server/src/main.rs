@@ -93,6 +93,20 @@ enum SimCommand {
         #[arg(long, env = "XIEZHI_SIM_APP_SECRET")]
         app_secret: Option<String>,
     },
+    /// The IRS data platform of the big-data bureau: synthetic Lishui enforcement datasets with paging.
+    Irs {
+        #[arg(long, default_value = "127.0.0.1:9604")]
+        listen: String,
+        #[arg(long)]
+        app_key: String,
+        #[arg(long, env = "XIEZHI_SIM_APP_SECRET")]
+        app_secret: String,
+        /// Records in all datasets together; the same seed and size serve the same records.
+        #[arg(long, default_value_t = 100_000)]
+        records: u64,
+        #[arg(long, default_value_t = 20_240_601)]
+        seed: u64,
+    },
     /// The provincial Internet+Supervision platform (joint-inspection records).
     Supervision {
         #[arg(long, default_value = "127.0.0.1:9603")]
@@ -185,6 +199,12 @@ async fn sim(system: SimCommand) -> Result<ExitCode, app::AppError> {
                 sim.register(&k, &s);
             }
             (listen, "浙政钉模拟器 / ZZD simulator", xiezhi_sim::zzd::router(sim), None)
+        }
+        SimCommand::Irs { listen, app_key, app_secret, records, seed } => {
+            let sim =
+                std::sync::Arc::new(xiezhi_sim::irs::IrsSim::new(xiezhi_sim::irs::IrsConfig { seed, total: records }));
+            sim.register(&app_key, &app_secret);
+            (listen, "IRS 数据平台模拟器 / IRS data platform simulator", xiezhi_sim::irs::router(sim), None)
         }
         SimCommand::Supervision { listen, app_key, app_secret } => {
             let sim = xiezhi_sim::supervision::SupervisionSim::new();

@@ -11,6 +11,7 @@ pub mod faults;
 pub mod gateway;
 pub mod irs;
 pub mod province;
+pub mod s3;
 pub mod supervision;
 pub mod zzd;
 

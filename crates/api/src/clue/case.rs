@@ -749,7 +749,7 @@ async fn get_attachment(
     let mut conn = s.db.conn().await?;
     ensure_visible(&mut conn, &auth, id).await?;
     let a = store::attachment_in_case(&mut conn, id, &sha).await?.ok_or(ApiError::NotFound)?;
-    let bytes = tokio::fs::read(s.clue.attachment_path(&sha)).await.map_err(|_| ApiError::NotFound)?;
+    let bytes = s.clue.attachments().get(&sha).await?;
     Ok(([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "private, max-age=86400".into())], bytes)
         .into_response())
 }

@@ -29,6 +29,7 @@ use xiezhi_storage::clue::workflow as wf;
 use xiezhi_storage::platform::{department, region};
 use xiezhi_storage::{Conn, StorageError};
 
+use crate::clue::attachments::{AttachmentStore, DirStore};
 use crate::error::{ApiError, ApiResult};
 
 /// The city-level region code (Lishui).
@@ -40,6 +41,8 @@ pub const CITY: &str = "331100";
 /// the segmenter) or checked against a stamp in the database (calendar) or short-lived (regions).
 pub struct Runtime {
     data_dir: PathBuf,
+    /// Where attachments are stored (the data directory unless configured otherwise).
+    attachments: RwLock<Arc<AttachmentStore>>,
     segmenter: OnceLock<Segmenter>,
     regions: RwLock<Option<(Instant, Arc<RegionIndex>)>>,
     definitions: Mutex<HashMap<i64, Arc<Definition>>>,
@@ -53,7 +56,10 @@ pub type IntakeJob = (crate::clue::intake::Work, tokio::sync::oneshot::Sender<Ap
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Runtime").field("data_dir", &self.data_dir).finish()
+        f.debug_struct("Runtime")
+            .field("data_dir", &self.data_dir)
+            .field("attachments", &self.attachments.read().ok().map(|a| a.clone()))
+            .finish()
     }
 }
 
@@ -62,6 +68,7 @@ const REGION_TTL: Duration = Duration::from_secs(60);
 impl Runtime {
     pub fn new(data_dir: PathBuf) -> Runtime {
         Runtime {
+            attachments: RwLock::new(Arc::new(AttachmentStore::Dir(DirStore::new(data_dir.clone())))),
             data_dir,
             segmenter: OnceLock::new(),
             regions: RwLock::new(None),
@@ -147,34 +154,29 @@ impl Runtime {
         Ok((cal, settings.warn_percent))
     }
 
-    pub fn attachment_path(&self, sha256: &str) -> PathBuf {
-        let (a, b) = sha256.split_at(2.min(sha256.len()));
-        self.data_dir.join("attachments").join(a).join(b)
+    /// The attachment store in use.
+    pub fn attachments(&self) -> Arc<AttachmentStore> {
+        match self.attachments.read() {
+            Ok(a) => a.clone(),
+            Err(_) => Arc::new(AttachmentStore::Dir(DirStore::new(self.data_dir.clone()))),
+        }
     }
 
-    /// Store bytes content-addressed and durably (written to a temporary file, synced, renamed).
-    pub async fn store_attachment(&self, data: &[u8]) -> ApiResult<String> {
-        let sha = xiezhi_domain::clue::signature::body_hash(data);
-        let path = self.attachment_path(&sha);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
+    /// Store attachments elsewhere than the data directory (set once at start-up).
+    pub fn set_attachment_store(&self, store: AttachmentStore) {
+        if let Ok(mut a) = self.attachments.write() {
+            *a = Arc::new(store);
         }
-        let dir = path.parent().map(PathBuf::from).unwrap_or_else(|| self.data_dir.clone());
-        let data = data.to_vec();
-        let tmp = dir.join(format!(".{}.tmp{}", sha, rand::random::<u32>()));
-        tokio::task::spawn_blocking(move || -> std::io::Result<()> {
-            use std::io::Write;
-            std::fs::create_dir_all(&dir)?;
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&data)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, &path)?;
-            Ok(())
-        })
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
-        Ok(sha)
+    }
+
+    /// Store the attachments of a clue ahead of the intake transaction, so the transaction does not
+    /// wait for the object store (the puts inside it then find the objects already stored).
+    pub async fn store_attachments_ahead(&self, clue: &IntakeClue) -> ApiResult<()> {
+        let files = self.attachments();
+        for a in &clue.attachments {
+            files.put(&a.data, &a.content_type).await?;
+        }
+        Ok(())
     }
 }
 
@@ -778,8 +780,10 @@ fn cells_around(p: Point, reach_m: f64) -> Vec<i64> {
 }
 
 async fn store_attachments(rt: &Runtime, tx: &mut Conn, clue_id: i64, clue: &IntakeClue, now: i64) -> ApiResult<()> {
+    let files = rt.attachments();
     for a in &clue.attachments {
-        let sha = rt.store_attachment(&a.data).await?;
+        // Durable before the caller commits the rows that refer to it.
+        let sha = files.put(&a.data, &a.content_type).await?;
         store::link_attachment(tx, clue_id, &sha, &a.name, &a.content_type, a.data.len() as i64, now).await?;
     }
     Ok(())

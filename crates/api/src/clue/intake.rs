@@ -261,6 +261,7 @@ async fn push_clue(
         }
     };
     // Work outside the write transaction first; the writer commits concurrent pushes together.
+    s.clue.store_attachments_ahead(&clue).await?;
     let fingerprint = Some(engine::fingerprint(&s.clue, &clue));
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, fingerprint, now };
     let result = group_commit(&s, work).await?;
@@ -325,9 +326,23 @@ async fn push_batch(
     let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
     json_content(&headers)?;
     let now = now_ms();
+    let parsed = parse_json(&body);
+    // Attachments of the valid items go to the store before the write transaction begins, so the
+    // transaction does not wait for the object store. Errors are answered in the usual order below.
+    if let Ok(Value::Object(o)) = &parsed
+        && let Some(Value::Array(list)) = o.get("clues")
+        && list.len() <= MAX_BATCH
+        && s.clue.attachments().is_remote()
+    {
+        for item in list.iter().filter(|i| i.get("attachments").is_some()) {
+            if let Ok(clue) = engine::validate(&signed.source, item, now) {
+                s.clue.store_attachments_ahead(&clue).await?;
+            }
+        }
+    }
     let mut tx = s.db.begin().await?;
     claim(&mut tx, &signed, now).await?;
-    let raw = parse_json(&body)?;
+    let raw = parsed?;
     let items = match &raw {
         Value::Object(o) if o.len() == 1 && o.get("clues").is_some_and(Value::is_array) => {
             o.get("clues").and_then(Value::as_array).cloned().unwrap_or_default()

@@ -1,5 +1,6 @@
 //! Clue center (F01–F17): handling rules, sources, the intake API, the engine, cases, workflows.
 
+pub mod attachments;
 pub mod callback;
 pub mod case;
 pub mod config;

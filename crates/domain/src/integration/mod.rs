@@ -5,6 +5,7 @@
 pub mod gateway;
 pub mod irs;
 pub mod province;
+pub mod sigv4;
 pub mod supervision;
 pub mod zzd;
 
