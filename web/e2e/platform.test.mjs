@@ -23,7 +23,15 @@ const CLUE_CONFIG = ['menu-clue', 'menu-clue-config', 'menu-clue-categories', 'm
 // Cases (clue:case:view): the inbox and the case list; entry and the manual queues for the dispatcher.
 const CASES = ['menu-clue-inbox', 'menu-clue-cases']
 // 外部系统 (integration:*), seeded for the system administrator only.
-const INTEGRATION = ['menu-integration', 'menu-integration-systems', 'menu-integration-deliveries', 'menu-integration-exchanges']
+const INTEGRATION = [
+  'menu-integration',
+  'menu-integration-systems',
+  'menu-integration-deliveries',
+  'menu-integration-exchanges',
+  'menu-integration-zzd',
+  'menu-integration-irs',
+  'menu-integration-irs-facts',
+]
 const EXPECTED = {
   sysadmin: ['menu-home', ...GROUP_SYSTEM, 'menu-platform-org', 'menu-platform-user', 'menu-platform-region',
     'menu-platform-item', 'menu-platform-dict', 'menu-platform-portal', 'menu-security', 'menu-platform-role', ...INTEGRATION],
