@@ -344,53 +344,50 @@ async fn seed_sources(state: &xiezhi_api::AppState, tx: &mut xiezhi_storage::Con
     Ok(())
 }
 
-/// Enable the provincial link against the built-in simulator for new 生态环境 and 市场监管 (Z02, Z03)
-/// enforcement clues, unless
-/// an administrator has configured it already. Runs after the history so old cases stay local.
-async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
+/// Enable an external system against the built-in simulator (empty endpoint) with the given key,
+/// secret, schedule and options, unless an administrator has configured it already. Returns
+/// whether it was enabled.
+async fn enable_builtin(
+    state: &xiezhi_api::AppState,
+    db: &xiezhi_storage::Db,
+    code: &str,
+    (app_key, secret): (&str, &str),
+    schedule_minutes: i64,
+    options: String,
+) -> Result<bool, AppError> {
     use xiezhi_storage::integration as ext;
     let mut tx = db.begin().await?;
-    let row = ext::system(&mut tx, "province").await?;
+    let row = ext::system(&mut tx, code).await?;
     if row.enabled != 0 || !row.app_key.is_empty() {
         return Ok(false);
     }
     let w = ext::SystemWrite {
         enabled: true,
         endpoint: String::new(),
-        app_key: "lsxz-xiezhi-demo".into(),
-        secret_enc: Some(state.cipher.encrypt(&hex_secret())),
+        app_key: app_key.into(),
+        secret_enc: Some(state.cipher.encrypt(secret)),
         timeout_ms: 5_000,
         max_attempts: 12,
-        schedule_minutes: 5,
-        options: r#"{"categories":["Z02","Z03"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#.into(),
+        schedule_minutes,
+        options,
     };
-    ext::update_system(&mut tx, "province", &w, "seed-demo", xiezhi_api::now_ms()).await?;
+    ext::update_system(&mut tx, code, &w, "seed-demo", xiezhi_api::now_ms()).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(true)
 }
 
-/// Enable ZZD against the built-in simulator with its demo app (QR log-in, work notifications),
-/// unless an administrator has configured it already.
+/// The provincial link for new 生态环境 and 市场监管 (Z02, Z03) enforcement clues. Runs after the
+/// history so old cases stay local.
+async fn seed_province(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
+    let options = r#"{"categories":["Z02","Z03"],"scheme1_for_enterprise":true,"scheme3_for_person":true}"#;
+    enable_builtin(state, db, "province", ("lsxz-xiezhi-demo", &hex_secret()), 5, options.into()).await
+}
+
+/// ZZD with the simulator's demo app (QR log-in, work notifications).
 async fn seed_zzd(state: &xiezhi_api::AppState, db: &xiezhi_storage::Db) -> Result<bool, AppError> {
-    use xiezhi_storage::integration as ext;
-    let mut tx = db.begin().await?;
-    let row = ext::system(&mut tx, "zzd").await?;
-    if row.enabled != 0 || !row.app_key.is_empty() {
-        return Ok(false);
-    }
-    let w = ext::SystemWrite {
-        enabled: true,
-        endpoint: String::new(),
-        app_key: xiezhi_sim::zzd::DEMO_API_KEY.into(),
-        secret_enc: Some(state.cipher.encrypt(xiezhi_sim::zzd::DEMO_SECRET)),
-        timeout_ms: 5_000,
-        max_attempts: 12,
-        schedule_minutes: 1440,
-        options: serde_json::json!({ "tenant_id": xiezhi_sim::zzd::TENANT_ID.to_string(), "notify": true }).to_string(),
-    };
-    ext::update_system(&mut tx, "zzd", &w, "seed-demo", xiezhi_api::now_ms()).await?;
-    tx.commit().await.map_err(StorageError::from)?;
-    Ok(true)
+    use xiezhi_sim::zzd::{DEMO_API_KEY, DEMO_SECRET, TENANT_ID};
+    let options = serde_json::json!({ "tenant_id": TENANT_ID.to_string(), "notify": true }).to_string();
+    enable_builtin(state, db, "zzd", (DEMO_API_KEY, DEMO_SECRET), 1440, options).await
 }
 
 fn hex_secret() -> String {
