@@ -39,7 +39,16 @@ use xiezhi_storage::clue::case::{Candidate, candidates_by_cells, dedup_params};
 
 use common::{Conn, Creds, ms, percentile, push, register_source};
 
-const PRELOAD: i64 = 1_000_000;
+/// Existing cases; `XIEZHI_BENCH_PRELOAD` lowers it for quick profiling runs (the documented
+/// figures use the default).
+fn preload_count() -> i64 {
+    std::env::var("XIEZHI_BENCH_PRELOAD").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000)
+}
+
+/// Phases to run (`XIEZHI_BENCH_PHASES`, comma-separated from open, single, batch; default all).
+fn phase(name: &str) -> bool {
+    std::env::var("XIEZHI_BENCH_PHASES").map(|v| v.split(',').any(|p| p.trim() == name)).unwrap_or(true)
+}
 const HISTORY_DAYS: i64 = 548;
 const DAY_MS: i64 = 86_400_000;
 /// Lishui city area: lon 119.85–120.00, lat 28.40–28.50.
@@ -252,12 +261,12 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
     // Deterministic spread: multiplicative hashes of the row number modulo primes.
     let (numbers, grid) = if pg {
         (
-            format!("n(i) AS (SELECT generate_series(1::bigint, {PRELOAD}))"),
+            format!("n(i) AS (SELECT generate_series(1::bigint, {}))", preload_count()),
             "CAST(floor(g.lon * 200) AS BIGINT) * 100000 + CAST(floor(g.lat * 200) AS BIGINT)",
         )
     } else {
         (
-            format!("RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {PRELOAD})"),
+            format!("RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {})", preload_count()),
             "CAST(g.lon * 200 AS INTEGER) * 100000 + CAST(g.lat * 200 AS INTEGER)",
         )
     };
@@ -282,7 +291,7 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
          JOIN bench_texts t ON t.k = g.i % 64"
     );
     let r = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await.unwrap();
-    assert_eq!(r.rows_affected(), PRELOAD as u64);
+    assert_eq!(r.rows_affected(), preload_count() as u64);
     // Every case came from a clue: the clue table (idempotency look-ups, the first clue of a case)
     // has the same size, and its statistics are not those of an empty table.
     let r = sqlx::query(
@@ -295,7 +304,7 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
     .execute(&mut c)
     .await
     .unwrap();
-    assert_eq!(r.rows_affected(), PRELOAD as u64);
+    assert_eq!(r.rows_affected(), preload_count() as u64);
     sqlx::query("DROP TABLE bench_texts").execute(&mut c).await.unwrap();
     sqlx::query("DROP TABLE bench_places").execute(&mut c).await.unwrap();
     // Production databases have statistics and a vacuumed heap (autovacuum / `PRAGMA optimize`).
@@ -533,6 +542,7 @@ fn cpu_ticks(pid: u32) -> (u64, u64) {
     (own, busy)
 }
 
+#[derive(Default)]
 struct Phase {
     clues_per_s: f64,
     requests: u64,
@@ -712,7 +722,7 @@ async fn main() {
     let seg = Segmenter::default();
     let segmenter_load = t.elapsed();
     let now = now_ms();
-    eprintln!("preloading {PRELOAD} cases …");
+    eprintln!("preloading {} cases …", preload_count());
     let t = Instant::now();
     let stored = preload(&url, pg, &seg, now).await;
     let preload_time = t.elapsed();
@@ -726,6 +736,7 @@ async fn main() {
 
     let server = common::serve(&dir);
     let pid = server.child.id();
+    eprintln!("server pid {pid}");
     let creds = Arc::new(register_source(&server.addr, &dir).await);
     // Warm-up (the segmenter's dictionary and the region index load on the first clue).
     let mut c = Conn::open(&server.addr).await;
@@ -744,14 +755,14 @@ async fn main() {
     let idle_busy = (busy1 - busy0) as f64 / 100.0;
 
     eprintln!("open loop at {FIXED_RATE}/s …");
-    let open = open_loop(&server.addr, &creds, pid, 0).await;
+    let open = if phase("open") { open_loop(&server.addr, &creds, pid, 0).await } else { Default::default() };
     let mut singles = Vec::new();
-    for (slot, conns) in [(1, 16), (2, 64)] {
+    for (slot, conns) in [(1, 16), (2, 64)].into_iter().filter(|_| phase("single")) {
         eprintln!("single, {conns} connections …");
         singles.push((conns, closed_loop(&server.addr, &creds, pid, conns, 1, slot).await));
     }
     let mut batches = Vec::new();
-    for (slot, conns) in [(3, 2), (4, 4)] {
+    for (slot, conns) in [(3, 2), (4, 4)].into_iter().filter(|_| phase("batch")) {
         eprintln!("batch, {conns} connections …");
         batches.push((conns, closed_loop(&server.addr, &creds, pid, conns, BATCH, slot).await));
     }
@@ -769,7 +780,7 @@ async fn main() {
     let backend = common::backend();
     println!(
         "\n| measure ({backend}, {} existing cases, release build; {}; server pinned to CPUs {}) | value | beside the bare insert rate |",
-        thousands(PRELOAD as f64),
+        thousands(preload_count() as f64),
         common::machine(),
         common::server_cpus()
     );

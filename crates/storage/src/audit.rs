@@ -60,45 +60,79 @@ impl AuditRow {
 /// Append one entry inside the caller's transaction. Updating the chain head first serialises
 /// concurrent appenders (row lock on PostgreSQL, the write lock on SQLite).
 pub async fn append(conn: &mut Conn, e: &NewAudit) -> StorageResult<i64> {
-    let (seq, prev): (i64, String) =
-        sqlx::query_as("UPDATE audit_head SET last_seq = last_seq + 1 WHERE id = 1 RETURNING last_seq, last_hash")
+    append_many(conn, std::slice::from_ref(e)).await
+}
+
+/// Rows per INSERT when appending many entries (largest first; 12 parameters a row).
+const CHUNKS: [usize; 3] = [64, 8, 1];
+
+/// Append entries in order inside the caller's transaction, with one update of the chain head
+/// for all of them. Returns the last sequence number (the head's, when `entries` is empty).
+pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult<i64> {
+    let n = entries.len() as i64;
+    let (last, mut prev): (i64, String) =
+        sqlx::query_as("UPDATE audit_head SET last_seq = last_seq + $1 WHERE id = 1 RETURNING last_seq, last_hash")
+            .bind(n)
             .fetch_one(&mut *conn)
             .await?;
-    let changes = e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default();
-    let rec = AuditRecord {
-        seq,
-        occurred_at: e.occurred_at,
-        actor_id: e.actor_id,
-        actor_name: e.actor_name.clone(),
-        ip: e.ip.clone(),
-        action: e.action.clone(),
-        target_type: e.target_type.clone(),
-        target_id: e.target_id.clone(),
-        outcome: e.outcome.to_owned(),
-        summary: e.summary.clone(),
-        changes,
-    };
-    let hash = rec.chain_hash(&prev);
-    sqlx::query(
-        "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, outcome, summary, changes, hash) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-    )
-    .bind(seq)
-    .bind(rec.occurred_at)
-    .bind(rec.actor_id)
-    .bind(&rec.actor_name)
-    .bind(&rec.ip)
-    .bind(&rec.action)
-    .bind(&rec.target_type)
-    .bind(&rec.target_id)
-    .bind(&rec.outcome)
-    .bind(&rec.summary)
-    .bind(&rec.changes)
-    .bind(&hash)
-    .execute(&mut *conn)
-    .await?;
-    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&hash).execute(&mut *conn).await?;
-    Ok(seq)
+    if entries.is_empty() {
+        return Ok(last);
+    }
+    let mut rows = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        let rec = AuditRecord {
+            seq: last - n + 1 + i as i64,
+            occurred_at: e.occurred_at,
+            actor_id: e.actor_id,
+            actor_name: e.actor_name.clone(),
+            ip: e.ip.clone(),
+            action: e.action.clone(),
+            target_type: e.target_type.clone(),
+            target_id: e.target_id.clone(),
+            outcome: e.outcome.to_owned(),
+            summary: e.summary.clone(),
+            changes: e.changes.as_ref().map(|c| c.to_string()).unwrap_or_default(),
+        };
+        let hash = rec.chain_hash(&prev);
+        prev.clone_from(&hash);
+        rows.push((rec, hash));
+    }
+    let mut rest = rows.as_slice();
+    while !rest.is_empty() {
+        let size = CHUNKS.into_iter().find(|c| *c <= rest.len()).unwrap_or(1);
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        let values: Vec<String> = (0..size)
+            .map(|r| {
+                let p: Vec<String> = (1..=12).map(|c| format!("${}", r * 12 + c)).collect();
+                format!("({})", p.join(", "))
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, outcome, summary, changes, hash) \
+             VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(dynamic(sql));
+        for (rec, hash) in chunk {
+            q = q
+                .bind(rec.seq)
+                .bind(rec.occurred_at)
+                .bind(rec.actor_id)
+                .bind(rec.actor_name.clone())
+                .bind(rec.ip.clone())
+                .bind(rec.action.clone())
+                .bind(rec.target_type.clone())
+                .bind(rec.target_id.clone())
+                .bind(rec.outcome.clone())
+                .bind(rec.summary.clone())
+                .bind(rec.changes.clone())
+                .bind(hash.clone());
+        }
+        q.execute(&mut *conn).await?;
+    }
+    sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
+    Ok(last)
 }
 
 #[derive(Debug, Clone, Default)]

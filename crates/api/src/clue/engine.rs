@@ -30,6 +30,7 @@ use xiezhi_storage::platform::{department, region};
 use xiezhi_storage::{Conn, StorageError};
 
 use crate::clue::attachments::{AttachmentStore, DirStore};
+use crate::clue::rules::{Key, Rules, RulesCache};
 use crate::error::{ApiError, ApiResult};
 
 /// The city-level region code (Lishui).
@@ -38,7 +39,8 @@ pub const CITY: &str = "331100";
 // ---- runtime caches ---------------------------------------------------------------------------------
 
 /// Process-wide caches of the engine. Everything cached is either immutable (a workflow version,
-/// the segmenter) or checked against a stamp in the database (calendar) or short-lived (regions).
+/// the segmenter) or checked against the configuration stamp in the database (the rules, see
+/// `clue::rules`) or short-lived (regions).
 pub struct Runtime {
     data_dir: PathBuf,
     /// Where attachments are stored (the data directory unless configured otherwise).
@@ -46,13 +48,13 @@ pub struct Runtime {
     segmenter: OnceLock<Segmenter>,
     regions: RwLock<Option<(Instant, Arc<RegionIndex>)>>,
     definitions: Mutex<HashMap<i64, Arc<Definition>>>,
-    calendar: Mutex<Option<(i64, Arc<Calendar>, i64)>>,
+    rules: RulesCache,
     /// The intake writer's queue (group commit), started on first use.
     queue: OnceLock<tokio::sync::mpsc::Sender<IntakeJob>>,
 }
 
-/// A single push on its way to the group-commit writer (see `clue::intake`).
-pub type IntakeJob = (crate::clue::intake::Work, tokio::sync::oneshot::Sender<ApiResult<IntakeResult>>);
+/// A push on its way to the group-commit writer (see `clue::intake`).
+pub type IntakeJob = crate::clue::intake::Job;
 
 impl std::fmt::Debug for Runtime {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -73,7 +75,7 @@ impl Runtime {
             segmenter: OnceLock::new(),
             regions: RwLock::new(None),
             definitions: Mutex::new(HashMap::new()),
-            calendar: Mutex::new(None),
+            rules: RulesCache::default(),
             queue: OnceLock::new(),
         }
     }
@@ -131,27 +133,9 @@ impl Runtime {
         Ok(def)
     }
 
-    /// The working calendar and the warning percentage.
-    pub async fn calendar(&self, conn: &mut Conn) -> ApiResult<(Arc<Calendar>, i64)> {
-        let stamp = wf::calendar_stamp(conn).await?;
-        if let Some((s, c, w)) = self.calendar.lock().ok().and_then(|g| g.clone())
-            && s == stamp
-        {
-            return Ok((c, w));
-        }
-        let settings = wf::calendar_settings(conn).await?;
-        let periods: Vec<(String, String)> = serde_json::from_str(&settings.periods).unwrap_or_default();
-        let mut overrides = HashMap::new();
-        for d in wf::all_calendar_days(conn).await? {
-            if let Ok(day) = calendar::parse_day(&d.day) {
-                overrides.insert(day, d.kind == "workday");
-            }
-        }
-        let cal = Arc::new(Calendar::new(&periods, overrides).unwrap_or_else(|_| Calendar::standard()));
-        if let Ok(mut g) = self.calendar.lock() {
-            *g = Some((stamp, cal.clone(), settings.warn_percent));
-        }
-        Ok((cal, settings.warn_percent))
+    /// The rules for the caller's transaction (see `clue::rules`).
+    pub async fn rules(&self, conn: &mut Conn) -> ApiResult<Arc<Rules>> {
+        self.rules.for_tx(conn).await
     }
 
     /// The attachment store in use.
@@ -403,7 +387,25 @@ pub async fn intake(
     inc: &Incoming<'_>,
     clue: IntakeClue,
 ) -> Result<IntakeResult, IntakeError> {
+    let (result, entry) = intake_deferred(rt, cipher, tx, inc, clue).await?;
+    if let Some(e) = entry {
+        audit::append(tx, &e).await?;
+    }
+    Ok(result)
+}
+
+/// [`intake`] without the audit append: returns the entry (none for an identical retry) for the
+/// caller to append in the same transaction, so a group commit appends all its entries at once.
+pub async fn intake_deferred(
+    rt: &Runtime,
+    cipher: &FieldCipher,
+    tx: &mut Conn,
+    inc: &Incoming<'_>,
+    clue: IntakeClue,
+) -> Result<(IntakeResult, Option<NewAudit>), IntakeError> {
     let source = inc.source;
+    let rules = rt.rules(tx).await?;
+    let rules = rules.as_ref();
     let hash = spec::payload_hash(inc.raw);
     if let Some((_, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
         if prior_hash != hash {
@@ -411,13 +413,13 @@ pub async fn intake(
         }
         let mut r: IntakeResult = serde_json::from_str(&result).map_err(ApiError::internal)?;
         r.replayed = true;
-        return Ok(r);
+        return Ok((r, None));
     }
     // Classification.
     let cat_map: std::collections::BTreeMap<String, String> =
         serde_json::from_str(&source.category_mapping).unwrap_or_default();
     let code = cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone());
-    let category = match config::category_by_code(tx, &code).await? {
+    let category = match rules.get(Key::Category(code.clone()), config::category_by_code(tx, &code)).await? {
         Some(c) if c.parent_id.is_some() && c.enabled == 1 => c,
         _ => return Err(invalid("category_code", format!("未知或已停用的小类编码：{}", clue.category_code))),
     };
@@ -425,11 +427,15 @@ pub async fn intake(
         .case_type_code
         .clone()
         .unwrap_or_else(|| if source.kind == "hotline" { "complaint".into() } else { "patrol".into() });
-    let Some((case_type_id, _)) = store::case_type_by_code(tx, &type_code).await? else {
+    let Some((case_type_id, _)) =
+        rules.get(Key::CaseType(type_code.clone()), store::case_type_by_code(tx, &type_code)).await?
+    else {
         return Err(invalid("case_type_code", format!("未知的事件类型：{type_code}")));
     };
     let sev_code = clue.severity_code.clone().unwrap_or_else(|| "normal".into());
-    let Some((severity_id, _, _)) = store::severity_by_code(tx, &sev_code).await? else {
+    let Some((severity_id, _, _)) =
+        rules.get(Key::Severity(sev_code.clone()), store::severity_by_code(tx, &sev_code)).await?
+    else {
         return Err(invalid("severity_code", format!("未知的紧急程度：{sev_code}")));
     };
     // Region.
@@ -456,7 +462,7 @@ pub async fn intake(
         Some(f) => f.clone(),
         None => fingerprint(rt, &clue),
     };
-    let settings = store::dedup_params(tx, category.id).await?;
+    let settings = rules.get(Key::Dedup(category.id), store::dedup_params(tx, category.id)).await?;
     let mut verdict: Option<(Verdict, store::Candidate)> = None;
     if settings.enabled == 1 {
         let params = DedupParams {
@@ -579,10 +585,12 @@ pub async fn intake(
             Some((Verdict::Suspected(s), c)) => Some((*s, c.id)),
             _ => None,
         };
-        let case_no = next_case_no(tx, &region_code, &county_code, &type_code, &source.code, inc.registered_at).await?;
+        let case_no =
+            next_case_no(rules, tx, &region_code, &county_code, &type_code, &source.code, inc.registered_at).await?;
         let subject_kind = clue.subject.as_ref().map(|s| s.kind.as_str());
         let text = format!("{} {}", clue.description, clue.address);
         let grade = grade(
+            rules,
             tx,
             &GradeInput {
                 category_id: category.id,
@@ -596,7 +604,7 @@ pub async fn intake(
             },
         )
         .await?;
-        let mut facts = Facts {
+        let facts = Facts {
             category: category.code.clone(),
             category_kind: category.kind.clone(),
             severity: sev_code.clone(),
@@ -609,7 +617,7 @@ pub async fn intake(
             graded: grade.department_id.is_some(),
             province: false,
         };
-        let version_id = choose_workflow(tx, &facts).await?;
+        let version_id = choose_workflow(rules, tx, &facts).await?;
         let grid = clue.point.map(grid_cell);
         let case_id = store::insert_case(
             tx,
@@ -698,13 +706,11 @@ pub async fn intake(
             )
             .await?;
         }
-        crate::integration::province::queue_new_case(tx, case_id, &source.kind, inc.registered_at).await?;
+        crate::integration::province::queue_new_case(rules, tx, case_id, &source.kind, inc.registered_at).await?;
         let state = store::case_state(tx, case_id).await?;
-        facts.dedup = state.first_dedup.clone();
         let def = rt.definition(tx, version_id).await?;
         let start = def.start.clone();
-        enter(rt, tx, &state, &def, &start, None, inc.registered_at).await?;
-        let state = store::case_state(tx, case_id).await?;
+        let status = enter(rules, tx, &state, &def, &start, None, inc.registered_at).await?;
         if source.callback_url.is_some() {
             enqueue_callbacks(tx, case_id, "create", "登记", &grade.summary, inc.registered_at).await?;
         }
@@ -715,40 +721,36 @@ pub async fn intake(
             dedup: new_clue.dedup.clone(),
             merged_into: None,
             region_code: region_code.clone(),
-            status: state.status,
+            status,
             accepted_at: spec::format_time(inc.now),
             replayed: false,
         }
     };
     let stored = serde_json::to_string(&result).map_err(ApiError::internal)?;
     store::set_clue_result(tx, result.clue_id, &stored).await?;
-    audit::append(
-        tx,
-        &NewAudit {
-            occurred_at: inc.now,
-            actor_id: inc.actor.user_id,
-            actor_name: inc.actor.name.clone(),
-            ip: inc.actor.ip.clone(),
-            action: if inc.actor.user_id.is_some() { "case.create".into() } else { "clue.intake".into() },
-            target_type: "clue".into(),
-            target_id: result.clue_id.to_string(),
-            outcome: "success",
-            summary: format!(
-                "{} 线索 {} → 案件 {}（{}）",
-                source.name,
-                result.source_clue_id,
-                result.case_no,
-                match result.dedup.as_str() {
-                    "merged" => "自动合并",
-                    "suspected" => "疑似重复",
-                    _ => "新建",
-                }
-            ),
-            changes: None,
-        },
-    )
-    .await?;
-    Ok(result)
+    let entry = NewAudit {
+        occurred_at: inc.now,
+        actor_id: inc.actor.user_id,
+        actor_name: inc.actor.name.clone(),
+        ip: inc.actor.ip.clone(),
+        action: if inc.actor.user_id.is_some() { "case.create".into() } else { "clue.intake".into() },
+        target_type: "clue".into(),
+        target_id: result.clue_id.to_string(),
+        outcome: "success",
+        summary: format!(
+            "{} 线索 {} → 案件 {}（{}）",
+            source.name,
+            result.source_clue_id,
+            result.case_no,
+            match result.dedup.as_str() {
+                "merged" => "自动合并",
+                "suspected" => "疑似重复",
+                _ => "新建",
+            }
+        ),
+        changes: None,
+    };
+    Ok((result, Some(entry)))
 }
 
 fn strength(v: Verdict) -> f64 {
@@ -789,8 +791,32 @@ async fn store_attachments(rt: &Runtime, tx: &mut Conn, clue_id: i64, clue: &Int
     Ok(())
 }
 
+/// The working calendar and the warning percentage.
+async fn calendar(rules: &Rules, conn: &mut Conn) -> ApiResult<(Arc<Calendar>, i64)> {
+    rules.get(Key::Calendar, load_calendar(conn)).await
+}
+
+async fn load_calendar(conn: &mut Conn) -> ApiResult<(Arc<Calendar>, i64)> {
+    let settings = wf::calendar_settings(conn).await?;
+    let periods: Vec<(String, String)> = serde_json::from_str(&settings.periods).unwrap_or_default();
+    let mut overrides = HashMap::new();
+    for d in wf::all_calendar_days(conn).await? {
+        if let Ok(day) = calendar::parse_day(&d.day) {
+            overrides.insert(day, d.kind == "workday");
+        }
+    }
+    let cal = Arc::new(Calendar::new(&periods, overrides).unwrap_or_else(|_| Calendar::standard()));
+    Ok((cal, settings.warn_percent))
+}
+
+/// A township's own office (派出机构), if it has one.
+async fn township_office(rules: &Rules, tx: &mut Conn, township: &str) -> ApiResult<Option<i64>> {
+    rules.get(Key::TownshipOffice(township.to_owned()), store::township_office(tx, township)).await
+}
+
 /// Number a new case with the active numbering rule.
 async fn next_case_no(
+    rules: &Rules,
     tx: &mut Conn,
     region: &str,
     county: &str,
@@ -798,7 +824,10 @@ async fn next_case_no(
     source: &str,
     at: i64,
 ) -> ApiResult<String> {
-    let pattern = store::active_numbering_pattern(tx).await?.unwrap_or_else(|| "{region6}{yyyyMMdd}{seq:5}".into());
+    let pattern = rules
+        .get(Key::Numbering, store::active_numbering_pattern(tx))
+        .await?
+        .unwrap_or_else(|| "{region6}{yyyyMMdd}{seq:5}".into());
     let pattern = Pattern::parse(&pattern).map_err(|e| ApiError::internal(format!("numbering rule: {}", e.message)))?;
     let (day, minute) = calendar::local(at);
     let ctx = NumberContext {
@@ -837,7 +866,30 @@ struct Grade {
 }
 
 /// Auto grading: grading rules by priority, then the responsibility list.
-async fn grade(tx: &mut Conn, g: &GradeInput<'_>) -> ApiResult<Grade> {
+/// Enabled grading rules in order, with their conditions parsed.
+async fn grading_rules(tx: &mut Conn) -> ApiResult<Arc<Vec<(wf::GradingRuleRow, GradingConditions)>>> {
+    let rules = wf::grading_rules(tx, true).await?;
+    Ok(Arc::new(
+        rules
+            .into_iter()
+            .map(|r| {
+                let cond: GradingConditions = serde_json::from_str(&r.conditions).unwrap_or_default();
+                (r, cond)
+            })
+            .collect(),
+    ))
+}
+
+/// A department's name ("" when it is gone).
+async fn department_name(rules: &Rules, tx: &mut Conn, id: i64) -> ApiResult<String> {
+    rules
+        .get(Key::DepartmentName(id), async {
+            Ok::<_, ApiError>(department::get(tx, id).await.map(|d| d.name).unwrap_or_default())
+        })
+        .await
+}
+
+async fn grade(rules: &Rules, tx: &mut Conn, g: &GradeInput<'_>) -> ApiResult<Grade> {
     let input = GradingInput {
         category: g.category_code,
         severity: g.severity,
@@ -847,21 +899,26 @@ async fn grade(tx: &mut Conn, g: &GradeInput<'_>) -> ApiResult<Grade> {
         source: g.source,
     };
     let chain: Vec<&str> = if g.region != g.county { vec![g.region, g.county, CITY] } else { vec![g.county, CITY] };
-    let resp = store::responsibility_for(tx, g.category_id, &chain).await?;
-    for rule in wf::grading_rules(tx, true).await? {
-        let cond: GradingConditions = serde_json::from_str(&rule.conditions).unwrap_or_default();
+    let resp = rules
+        .get(
+            Key::Responsibility(g.category_id, chain.iter().map(|c| (*c).to_owned()).collect()),
+            store::responsibility_for(tx, g.category_id, &chain),
+        )
+        .await?;
+    let grading: Arc<Vec<(wf::GradingRuleRow, GradingConditions)>> = rules.get(Key::Grading, grading_rules(tx)).await?;
+    for (rule, cond) in grading.iter() {
         if !cond.matches(&input) {
             continue;
         }
         let mut unit = rule.department_id;
         if unit.is_none() && rule.tier == "township" && g.region.len() == 9 {
-            unit = store::township_office(tx, g.region).await?;
+            unit = township_office(rules, tx, g.region).await?;
         }
         if unit.is_none() {
             unit = resp.as_ref().map(|r| r.0);
         }
         let name = match unit {
-            Some(d) => department::get(tx, d).await.map(|d| d.name).unwrap_or_default(),
+            Some(d) => department_name(rules, tx, d).await?,
             None => "（待人工指定）".into(),
         };
         return Ok(Grade {
@@ -875,7 +932,7 @@ async fn grade(tx: &mut Conn, g: &GradeInput<'_>) -> ApiResult<Grade> {
     }
     match resp {
         Some((d, tier, hours)) => {
-            let name = department::get(tx, d).await.map(|d| d.name).unwrap_or_default();
+            let name = department_name(rules, tx, d).await?;
             Ok(Grade {
                 summary: format!("权责清单：{}级处置，责任单位 {name}，处置时限 {hours} 小时", tier_label(&tier)),
                 tier: Some(tier),
@@ -906,16 +963,26 @@ pub fn tier_label(t: &str) -> &'static str {
 }
 
 /// The first enabled workflow whose conditions hold: its current version.
-async fn choose_workflow(tx: &mut Conn, facts: &Facts) -> ApiResult<i64> {
-    for (_, conditions, version_id) in wf::active_workflows(tx).await? {
-        let clauses: Vec<Clause> = serde_json::from_str(&conditions).unwrap_or_default();
-        if workflow::holds(&clauses, facts) {
-            return Ok(version_id);
+async fn choose_workflow(rules: &Rules, tx: &mut Conn, facts: &Facts) -> ApiResult<i64> {
+    let active: Arc<Vec<(Vec<Clause>, i64)>> = rules.get(Key::Workflows, active_workflows(tx)).await?;
+    for (clauses, version_id) in active.iter() {
+        if workflow::holds(clauses, facts) {
+            return Ok(*version_id);
         }
     }
     Err(ApiError::Conflict {
         code: "no_workflow", message: "没有可用的处置流程，请先启用一个流程".into(), field: None
     })
+}
+
+/// Enabled workflows in order of priority, with their conditions parsed and their published version.
+async fn active_workflows(tx: &mut Conn) -> ApiResult<Arc<Vec<(Vec<Clause>, i64)>>> {
+    let rows = wf::active_workflows(tx).await?;
+    Ok(Arc::new(
+        rows.into_iter()
+            .map(|(_, conditions, version_id)| (serde_json::from_str(&conditions).unwrap_or_default(), version_id))
+            .collect(),
+    ))
 }
 
 pub fn facts_of(c: &store::CaseState) -> Facts {
@@ -937,16 +1004,17 @@ pub fn facts_of(c: &store::CaseState) -> Facts {
 // ---- moving a case ---------------------------------------------------------------------------------------
 
 /// Enter an activity: follow automatic transitions, then open the task (or finish the case).
+/// Returns the case's status after it.
 /// `resume_due` overrides the computed deadline (returning from an extension request).
 async fn enter(
-    rt: &Runtime,
+    rules: &Rules,
     tx: &mut Conn,
     case: &store::CaseState,
     def: &Definition,
     key: &str,
     mut resume_due: Option<i64>,
     now: i64,
-) -> ApiResult<()> {
+) -> ApiResult<String> {
     let facts = facts_of(case);
     let mut key = key.to_owned();
     for _ in 0..32 {
@@ -968,7 +1036,7 @@ async fn enter(
                 now,
             )
             .await?;
-            return Ok(());
+            return Ok(status.to_owned());
         }
         if let Some(t) = def.auto_from(&key, &facts) {
             let to = def.activity(&t.to).map(|a| a.name.clone());
@@ -996,7 +1064,7 @@ async fn enter(
             Some(Assignee::Department { department_id }) => (Some(*department_id), None),
             Some(Assignee::TownshipOffice) => {
                 let office = if case.region_code.len() == 9 {
-                    store::township_office(tx, &case.region_code).await?
+                    township_office(rules, tx, &case.region_code).await?
                 } else {
                     None
                 };
@@ -1010,13 +1078,14 @@ async fn enter(
         } else {
             permission
         };
-        let (cal, warn_pct) = rt.calendar(tx).await?;
+        let (cal, warn_pct) = calendar(rules, tx).await?;
         let (due, warn) = match resume_due.take() {
             Some(due) => {
                 let left = cal.working_minutes_between(now, due);
                 (Some(due), Some(cal.add_working_minutes(now, left * warn_pct / 100)))
             }
-            None => match limit_minutes(tx, case, act.time_limit.as_ref(), act.stage.map(|s| s.as_str())).await? {
+            None => match limit_minutes(rules, tx, case, act.time_limit.as_ref(), act.stage.map(|s| s.as_str())).await?
+            {
                 Some(m) => {
                     (Some(cal.add_working_minutes(now, m)), Some(cal.add_working_minutes(now, m * warn_pct / 100)))
                 }
@@ -1038,12 +1107,13 @@ async fn enter(
             },
         )
         .await?;
-        crate::integration::zzd::notify_task(tx, task_id, case, &act.name, due, now).await?;
+        crate::integration::zzd::notify_task(rules, tx, task_id, case, &act.name, due, now).await?;
+        let status = def.status_at(&key);
         store::set_position(
             tx,
             case.id,
             &Position {
-                status: def.status_at(&key),
+                status,
                 activity: Some(&key),
                 activity_name: Some(&act.name),
                 due_at: due,
@@ -1053,13 +1123,18 @@ async fn enter(
             now,
         )
         .await?;
-        return Ok(());
+        return Ok(status.to_owned());
     }
     Err(ApiError::internal("automatic transitions did not settle"))
 }
 
+async fn stage_limit(rules: &Rules, tx: &mut Conn, category_id: i64, stage: &str) -> ApiResult<Option<i64>> {
+    rules.get(Key::StageLimit(category_id, stage.to_owned()), store::stage_limit(tx, category_id, stage)).await
+}
+
 /// Working minutes allowed for an activity, scaled by the case's severity.
 async fn limit_minutes(
+    rules: &Rules,
     tx: &mut Conn,
     case: &store::CaseState,
     limit: Option<&TimeLimit>,
@@ -1069,12 +1144,12 @@ async fn limit_minutes(
         None => return Ok(None),
         Some(TimeLimit::Fixed { minutes }) => *minutes,
         Some(TimeLimit::StageRule { default_minutes }) => match stage {
-            Some(s) => store::stage_limit(tx, case.category_id, s).await?.unwrap_or(*default_minutes),
+            Some(s) => stage_limit(rules, tx, case.category_id, s).await?.unwrap_or(*default_minutes),
             None => *default_minutes,
         },
         Some(TimeLimit::Responsibility) => match case.time_limit_hours {
             Some(h) => h * 60,
-            None => store::stage_limit(tx, case.category_id, "handle").await?.unwrap_or(24 * 60),
+            None => stage_limit(rules, tx, case.category_id, "handle").await?.unwrap_or(24 * 60),
         },
     };
     Ok(Some((base * case.severity_percent / 100).max(1)))
@@ -1160,7 +1235,7 @@ pub async fn act(
         }
         Some(Effect::ApproveExtension) => {
             store::count(tx, case_id, Counter::Extension).await?;
-            let (cal, _) = rt.calendar(tx).await?;
+            let (cal, _) = calendar(&*rt.rules(tx).await?, tx).await?;
             let base = case.resume_due_at.unwrap_or(now);
             resume =
                 Some(cal.add_working_minutes(base.max(now.min(base)), case.pending_extension_minutes.unwrap_or(0)));
@@ -1222,7 +1297,8 @@ async fn finish(rt: &Runtime, tx: &mut Conn, case_id: i64, s: Step<'_>, actor: &
     )
     .await?;
     let case = store::case_state(tx, case_id).await?;
-    enter(rt, tx, &case, def, &t.to, resume, now).await?;
+    let rules = rt.rules(tx).await?;
+    enter(&rules, tx, &case, def, &t.to, resume, now).await?;
     let after = store::case_state(tx, case_id).await?;
     crate::integration::province::after_transition(tx, &after, &t.action, comment, now).await?;
     enqueue_callbacks(tx, case_id, &t.action, &t.label, comment, now).await?;
@@ -1357,7 +1433,8 @@ pub async fn decide_review(
             let def = rt.definition(tx, case.workflow_version_id).await?;
             if def.auto_from(&task.activity, &facts_of(&case)).is_some() {
                 store::complete_task(tx, task.id, "done", actor.user_id, "keep_separate", now).await?;
-                enter(rt, tx, &case, &def, &task.activity, None, now).await?;
+                let rules = rt.rules(tx).await?;
+                enter(&rules, tx, &case, &def, &task.activity, None, now).await?;
             }
         }
     }

@@ -9,13 +9,17 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
+use tokio::sync::oneshot;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::FieldError;
+use xiezhi_domain::clue::dedup::Fingerprint;
+use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
 use xiezhi_storage::Conn;
+use xiezhi_storage::audit::NewAudit;
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
 
@@ -135,102 +139,243 @@ fn intake_error(e: IntakeError) -> ApiError {
     }
 }
 
-/// Most pushes committed in one transaction.
+/// Most jobs (single pushes or batches) committed in one transaction.
 const GROUP_MAX: usize = 64;
+/// A group stops taking jobs once it holds this many clues.
+const GROUP_MAX_CLUES: usize = 1024;
 
 /// One validated single push waiting for the writer.
 pub struct Work {
     signed: Signed,
     raw: Value,
-    clue: xiezhi_domain::clue::intake::IntakeClue,
-    fingerprint: Option<xiezhi_domain::clue::dedup::Fingerprint>,
+    clue: IntakeClue,
+    fingerprint: Fingerprint,
     actor: Actor,
     now: i64,
 }
 
-type Reply = tokio::sync::oneshot::Sender<ApiResult<IntakeResult>>;
+/// One item of a batch: refused before the writer, or validated and fingerprinted.
+enum BatchItem {
+    Refused { id: Option<String>, error: ItemError },
+    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, fingerprint: Fingerprint },
+}
 
-/// Group commit: single pushes that arrive together share one durable transaction (each in its own
-/// savepoint, so one refused item leaves the others intact). Every caller gets its answer only after
-/// the commit.
-async fn group_commit(s: &AppState, work: Work) -> ApiResult<IntakeResult> {
+/// A validated batch waiting for the writer.
+pub struct BatchWork {
+    signed: Signed,
+    actor: Actor,
+    now: i64,
+    items: Vec<BatchItem>,
+}
+
+/// A job of the group-commit writer, with the channel its answer goes to.
+pub enum Job {
+    Single(Box<Work>, oneshot::Sender<ApiResult<IntakeResult>>),
+    Batch(Box<BatchWork>, oneshot::Sender<ApiResult<BatchResult>>),
+}
+
+impl Job {
+    fn clues(&self) -> usize {
+        match self {
+            Job::Single(..) => 1,
+            Job::Batch(b, _) => b.items.len(),
+        }
+    }
+}
+
+enum Outcome {
+    Single(ApiResult<IntakeResult>),
+    Batch(ApiResult<BatchResult>),
+}
+
+impl Job {
+    fn answer(self, outcome: Outcome) {
+        match (self, outcome) {
+            (Job::Single(_, reply), Outcome::Single(r)) => {
+                let _ = reply.send(r);
+            }
+            (Job::Batch(_, reply), Outcome::Batch(r)) => {
+                let _ = reply.send(r);
+            }
+            (job, Outcome::Single(Err(e)) | Outcome::Batch(Err(e))) => job.fail(e),
+            (job, _) => job.fail(ApiError::internal("intake writer mixed up its answers")),
+        }
+    }
+
+    fn fail(self, e: ApiError) {
+        match self {
+            Job::Single(_, reply) => {
+                let _ = reply.send(Err(e));
+            }
+            Job::Batch(_, reply) => {
+                let _ = reply.send(Err(e));
+            }
+        }
+    }
+}
+
+/// Group commit: pushes that arrive together share one durable transaction (each clue in its own
+/// savepoint, so one refused item leaves the others intact), and their audit entries are appended
+/// together at the end of it. Every caller gets its answer only after the commit. Batches go
+/// through the same writer, so SQLite never sees two writers.
+async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
     let queue = s.clue.intake_queue(|rx| {
         let state = s.clone();
         tokio::spawn(writer(state, rx));
     });
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    queue.send((work, reply)).await.map_err(|_| ApiError::internal("intake writer stopped"))?;
-    answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))?
+    queue.send(job).await.map_err(|_| ApiError::internal("intake writer stopped"))
 }
 
-async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<(Work, Reply)>) {
+async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
     while let Some(first) = rx.recv().await {
+        let mut clues = first.clues();
         let mut jobs = vec![first];
-        while jobs.len() < GROUP_MAX {
+        while jobs.len() < GROUP_MAX && clues < GROUP_MAX_CLUES {
             match rx.try_recv() {
-                Ok(j) => jobs.push(j),
+                Ok(j) => {
+                    clues += j.clues();
+                    jobs.push(j);
+                }
                 Err(_) => break,
             }
         }
-        let (work, replies): (Vec<Work>, Vec<Reply>) = jobs.into_iter().unzip();
-        match commit_group(&state, &work).await {
-            Ok(results) => {
-                for (r, reply) in results.into_iter().zip(replies) {
-                    let _ = reply.send(r);
+        match commit_group(&state, &jobs).await {
+            Ok(outcomes) => {
+                for (job, o) in jobs.into_iter().zip(outcomes) {
+                    job.answer(o);
                 }
             }
-            // A storage failure undoes the whole group: retry each push on its own.
-            Err(e) if work.len() > 1 => {
-                tracing::warn!(error = %e, n = work.len(), "intake group failed, retrying one by one");
-                for (w, reply) in work.iter().zip(replies) {
-                    let r = match commit_group(&state, std::slice::from_ref(w)).await {
-                        Ok(mut v) => v.pop().unwrap_or_else(|| Err(ApiError::internal("empty group"))),
-                        Err(e) => Err(e),
-                    };
-                    let _ = reply.send(r);
+            // A storage failure undoes the whole group: retry each job on its own.
+            Err(e) if jobs.len() > 1 => {
+                tracing::warn!(error = %e, n = jobs.len(), "intake group failed, retrying one by one");
+                for job in jobs {
+                    match commit_group(&state, std::slice::from_ref(&job)).await {
+                        Ok(mut v) => match v.pop() {
+                            Some(o) => job.answer(o),
+                            None => job.fail(ApiError::internal("empty group")),
+                        },
+                        Err(e) => job.fail(e),
+                    }
                 }
             }
             Err(e) => {
-                for reply in replies {
-                    let _ = reply.send(Err(ApiError::internal(&e)));
+                for job in jobs {
+                    job.fail(ApiError::internal(&e));
                 }
             }
         }
     }
 }
 
-async fn commit_group(s: &AppState, work: &[Work]) -> ApiResult<Vec<ApiResult<IntakeResult>>> {
-    let mut tx = s.db.begin().await?;
-    let mut out = Vec::with_capacity(work.len());
-    for w in work {
-        xiezhi_storage::db::savepoint(&mut tx).await?;
-        let r = async {
-            claim(&mut tx, &w.signed, w.now).await?;
-            let inc = Incoming {
-                source: &w.signed.source,
-                raw: &w.raw,
-                fingerprint: w.fingerprint.clone(),
-                actor: &w.actor,
-                now: w.now,
-                registered_at: w.now,
-            };
-            engine::intake(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone()).await.map_err(intake_error)
+/// Run `f` in a savepoint: kept when it succeeds, undone when it refuses. A storage failure ends
+/// the whole group.
+async fn in_savepoint<T>(
+    tx: &mut Conn,
+    f: impl AsyncFnOnce(&mut Conn) -> ApiResult<T>,
+) -> ApiResult<Result<T, ApiError>> {
+    xiezhi_storage::db::savepoint(tx).await?;
+    match f(tx).await {
+        Ok(v) => {
+            xiezhi_storage::db::release_savepoint(tx).await?;
+            Ok(Ok(v))
         }
-        .await;
-        match r {
-            Ok(result) => {
-                xiezhi_storage::db::release_savepoint(&mut tx).await?;
-                out.push(Ok(result));
-            }
-            Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
-            Err(e) => {
-                xiezhi_storage::db::rollback_to_savepoint(&mut tx).await?;
-                out.push(Err(e));
-            }
+        Err(ApiError::Internal(e)) => Err(ApiError::Internal(e)),
+        Err(e) => {
+            xiezhi_storage::db::rollback_to_savepoint(tx).await?;
+            Ok(Err(e))
         }
     }
+}
+
+async fn commit_group(s: &AppState, jobs: &[Job]) -> ApiResult<Vec<Outcome>> {
+    let mut tx = s.db.begin().await?;
+    let mut out = Vec::with_capacity(jobs.len());
+    let mut entries = Vec::new();
+    for job in jobs {
+        match job {
+            Job::Single(w, _) => {
+                let r = in_savepoint(&mut tx, async |tx| {
+                    claim(tx, &w.signed, w.now).await?;
+                    let inc = Incoming {
+                        source: &w.signed.source,
+                        raw: &w.raw,
+                        fingerprint: Some(w.fingerprint.clone()),
+                        actor: &w.actor,
+                        now: w.now,
+                        registered_at: w.now,
+                    };
+                    engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, w.clue.clone()).await.map_err(intake_error)
+                })
+                .await?;
+                out.push(Outcome::Single(r.map(|(result, entry)| {
+                    entries.extend(entry);
+                    result
+                })));
+            }
+            Job::Batch(b, _) => out.push(Outcome::Batch(commit_batch(s, &mut tx, b, &mut entries).await?)),
+        }
+    }
+    xiezhi_storage::audit::append_many(&mut tx, &entries).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(out)
+}
+
+/// One batch inside the group's transaction: its nonce, then each valid item in a savepoint.
+async fn commit_batch(
+    s: &AppState,
+    tx: &mut Conn,
+    b: &BatchWork,
+    entries: &mut Vec<NewAudit>,
+) -> ApiResult<ApiResult<BatchResult>> {
+    if let Err(e) = in_savepoint(tx, async |tx| claim(tx, &b.signed, b.now).await).await? {
+        return Ok(Err(e));
+    }
+    let mut results = Vec::with_capacity(b.items.len());
+    let (mut accepted, mut rejected) = (0, 0);
+    for (index, item) in b.items.iter().enumerate() {
+        let (id, outcome) = match item {
+            BatchItem::Refused { id, error } => (id, Err(error.clone())),
+            BatchItem::Valid { id, raw, clue, fingerprint } => {
+                let r = in_savepoint(tx, async |tx| {
+                    let inc = Incoming {
+                        source: &b.signed.source,
+                        raw,
+                        fingerprint: Some(fingerprint.clone()),
+                        actor: &b.actor,
+                        now: b.now,
+                        registered_at: b.now,
+                    };
+                    engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, (**clue).clone()).await.map_err(intake_error)
+                })
+                .await?;
+                (
+                    id,
+                    r.map(|(result, entry)| {
+                        entries.extend(entry);
+                        result
+                    })
+                    .map_err(|e| match e {
+                        ApiError::Validation(errs) => item_error(errs),
+                        ApiError::Coded { code, message, .. } | ApiError::Conflict { code, message, .. } => {
+                            ItemError { code: code.into(), message, fields: vec![] }
+                        }
+                        other => ItemError { code: "refused".into(), message: other.to_string(), fields: vec![] },
+                    }),
+                )
+            }
+        };
+        results.push(match outcome {
+            Ok(r) => {
+                accepted += 1;
+                ItemResult { index, source_clue_id: id.clone(), ok: true, result: Some(r), error: None }
+            }
+            Err(e) => {
+                rejected += 1;
+                ItemResult { index, source_clue_id: id.clone(), ok: false, result: None, error: Some(e) }
+            }
+        });
+    }
+    Ok(Ok(BatchResult { accepted, rejected, results }))
 }
 
 /// Push one clue.
@@ -262,21 +407,23 @@ async fn push_clue(
     };
     // Work outside the write transaction first; the writer commits concurrent pushes together.
     s.clue.store_attachments_ahead(&clue).await?;
-    let fingerprint = Some(engine::fingerprint(&s.clue, &clue));
+    let fingerprint = engine::fingerprint(&s.clue, &clue);
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, fingerprint, now };
-    let result = group_commit(&s, work).await?;
+    let (reply, answer) = oneshot::channel();
+    submit(&s, Job::Single(Box::new(work), reply)).await?;
+    let result = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))??;
     let status = if result.replayed { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(result)).into_response())
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct ItemError {
     pub code: String,
     pub message: String,
     pub fields: Vec<FieldMessage>,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct FieldMessage {
     pub field: String,
     pub message: String,
@@ -340,12 +487,13 @@ async fn push_batch(
             }
         }
     }
-    let mut tx = s.db.begin().await?;
-    claim(&mut tx, &signed, now).await?;
     let raw = parsed?;
-    let items = match &raw {
-        Value::Object(o) if o.len() == 1 && o.get("clues").is_some_and(Value::is_array) => {
-            o.get("clues").and_then(Value::as_array).cloned().unwrap_or_default()
+    let items = match raw {
+        Value::Object(mut o) if o.len() == 1 && o.get("clues").is_some_and(Value::is_array) => {
+            match o.remove("clues") {
+                Some(Value::Array(items)) => items,
+                _ => Vec::new(),
+            }
         }
         _ => return Err(ApiError::field("clues", "请求体须为 {\"clues\": [...]}")),
     };
@@ -355,54 +503,34 @@ async fn push_batch(
     if items.len() > MAX_BATCH {
         return Err(coded(StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", format!("每批最多 {MAX_BATCH} 条线索")));
     }
-    let act = actor(&signed.source, &meta);
+    // Validation, category checks and fingerprints here, in parallel with other requests; the
+    // writer only does what needs the write transaction.
+    let mut conn = s.db.conn().await?;
     let mut seen = std::collections::HashSet::new();
-    let mut results = Vec::with_capacity(items.len());
-    let (mut accepted, mut rejected) = (0, 0);
-    for (index, item) in items.iter().enumerate() {
+    let mut work = Vec::with_capacity(items.len());
+    for item in items {
         let id = item.get("source_clue_id").and_then(Value::as_str).map(str::to_owned);
-        let outcome = match engine::validate(&signed.source, item, now) {
+        work.push(match engine::validate(&signed.source, &item, now) {
             Err(mut errs) => {
-                engine::add_category_error(&mut tx, &signed.source, item, &mut errs).await;
-                Err(item_error(errs))
+                engine::add_category_error(&mut conn, &signed.source, &item, &mut errs).await;
+                BatchItem::Refused { id, error: item_error(errs) }
             }
-            Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => {
-                Err(item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]))
-            }
+            Ok(clue) if !seen.insert(clue.source_clue_id.clone()) => BatchItem::Refused {
+                id,
+                error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
+            },
             Ok(clue) => {
-                let inc = Incoming {
-                    source: &signed.source,
-                    raw: item,
-                    fingerprint: None,
-                    actor: &act,
-                    now,
-                    registered_at: now,
-                };
-                match engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await {
-                    Ok(r) => Ok(r),
-                    Err(IntakeError::Invalid(errs)) => Err(item_error(errs)),
-                    Err(IntakeError::Conflict) => Err(ItemError {
-                        code: "idempotency_conflict".into(),
-                        message: "该 source_clue_id 已用不同内容推送过".into(),
-                        fields: vec![],
-                    }),
-                    Err(IntakeError::Api(e)) => return Err(e),
-                }
-            }
-        };
-        results.push(match outcome {
-            Ok(r) => {
-                accepted += 1;
-                ItemResult { index, source_clue_id: id, ok: true, result: Some(r), error: None }
-            }
-            Err(e) => {
-                rejected += 1;
-                ItemResult { index, source_clue_id: id, ok: false, result: None, error: Some(e) }
+                let fingerprint = engine::fingerprint(&s.clue, &clue);
+                BatchItem::Valid { id, raw: item, clue: Box::new(clue), fingerprint }
             }
         });
     }
-    tx.commit().await.map_err(ApiError::internal)?;
-    Ok(Json(BatchResult { accepted, rejected, results }))
+    drop(conn);
+    let batch = BatchWork { actor: actor(&signed.source, &meta), signed, now, items: work };
+    let (reply, answer) = oneshot::channel();
+    submit(&s, Job::Batch(Box::new(batch), reply)).await?;
+    let result = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))??;
+    Ok(Json(result))
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -6,6 +6,7 @@ pub mod case;
 pub mod config;
 pub mod engine;
 pub mod intake;
+pub mod rules;
 pub mod source;
 pub mod workflow;
 

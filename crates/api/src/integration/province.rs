@@ -25,6 +25,7 @@ use xiezhi_storage::outbox::{self, MessageRow, NewMessage};
 use super::gateway as client;
 use super::relay::{Attempt, Found, Logged, Outcome, record_exchange};
 use super::{Settings, system};
+use crate::clue::rules::{Key, Rules};
 use crate::{ApiError, ApiResult, AppState, now_ms};
 
 pub const CHANNEL: &str = "province";
@@ -78,8 +79,8 @@ async fn event(tx: &mut Conn, case_id: i64, action: &str, name: &str, comment: S
 
 /// At intake, in the transaction that creates the case: queue the push when the province link is
 /// enabled and the case's category is configured. Clues that came from the province stay here.
-pub async fn queue_new_case(tx: &mut Conn, case_id: i64, source_kind: &str, now: i64) -> ApiResult<()> {
-    let row = store::system(tx, system::PROVINCE).await?;
+pub async fn queue_new_case(rules: &Rules, tx: &mut Conn, case_id: i64, source_kind: &str, now: i64) -> ApiResult<()> {
+    let row = rules.get(Key::System(system::PROVINCE), store::system(tx, system::PROVINCE)).await?;
     if row.enabled == 0 || source_kind == "province" {
         return Ok(());
     }

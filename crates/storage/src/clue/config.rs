@@ -11,6 +11,12 @@ fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
 }
 
+/// The configuration stamp: moves with every change to the engines' rules (migration 0014).
+pub async fn config_stamp(conn: &mut Conn) -> StorageResult<i64> {
+    let (n,): (i64,) = sqlx::query_as("SELECT n FROM config_stamp WHERE id = 1").fetch_one(&mut *conn).await?;
+    Ok(n)
+}
+
 // ---- versions ---------------------------------------------------------------------------------
 
 /// Record a version of a configuration entity in the caller's transaction.

@@ -30,6 +30,7 @@ use super::gateway::{GatewayError, transport_error};
 use super::relay::{Attempt, Logged, Outcome};
 use super::{Settings, settings, system};
 use crate::auth::audit_standalone;
+use crate::clue::rules::{Key, Rules};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientMeta, Json, Query};
 use crate::session::{SessionInfo, login_failure, open_session};
@@ -428,8 +429,8 @@ pub struct Notice {
 }
 
 /// Are work notifications on? (the system is enabled and `notify` is not false)
-async fn notifying(tx: &mut Conn) -> ApiResult<bool> {
-    let row = sys_store::system(tx, system::ZZD).await?;
+async fn notifying(rules: &Rules, tx: &mut Conn) -> ApiResult<bool> {
+    let row = rules.get(Key::System(system::ZZD), sys_store::system(tx, system::ZZD)).await?;
     let options: Value = serde_json::from_str(&row.options).unwrap_or(Value::Null);
     Ok(row.enabled != 0 && options.get("notify").and_then(Value::as_bool).unwrap_or(true))
 }
@@ -463,6 +464,7 @@ pub async fn enqueue(tx: &mut Conn, key: &str, case_id: Option<i64>, notice: &No
 
 /// A new task was opened: notify the users who can act on it and have a linked ZZD account.
 pub async fn notify_task(
+    rules: &Rules,
     tx: &mut Conn,
     task_id: i64,
     case: &CaseState,
@@ -470,7 +472,7 @@ pub async fn notify_task(
     due_at: Option<i64>,
     now: i64,
 ) -> ApiResult<()> {
-    if !notifying(tx).await? {
+    if !notifying(rules, tx).await? {
         return Ok(());
     }
     let receivers = store::task_recipients(tx, task_id).await?;
@@ -504,7 +506,8 @@ pub async fn notify_deadlines(state: &AppState) -> ApiResult<usize> {
             let now = now_ms();
             let tasks = {
                 let mut conn = state.db.conn().await?;
-                if !notifying(&mut conn).await? {
+                let rules = state.clue.rules(&mut conn).await?;
+                if !notifying(&rules, &mut conn).await? {
                     return Ok(queued);
                 }
                 store::deadline_tasks(&mut conn, kind, now - DEADLINE_LOOKBACK_MS, now, DEADLINE_BATCH).await?
