@@ -93,9 +93,30 @@ test('the system administrator sees the four systems, tests the province link an
   await page.context().close()
 })
 
-test('a 无证无照经营 (Z0301) clue is pushed to the provincial platform and the case shows its state there', async () => {
+/** The built-in province simulator's timing (review → transfer → disposal), read and replaced. */
+async function simConfig(change) {
+  const url = new URL('/sim/province/_sim/config', BASE)
+  const before = await (await fetch(url)).json()
+  if (change) {
+    const res = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...before, ...change }) })
+    assert.equal(res.status, 200, await res.text())
+  }
+  return before
+}
+
+test('a 无证无照经营 (Z0301) clue is pushed to the provincial platform, transferred, and its feedback shows on the case page', async () => {
   const acc = accounts()
   const api = await apiSession('dispatcher', acc.dispatcher.password)
+  // The simulator reviews and disposes within seconds for this test (a minute and five by default).
+  const timing = await simConfig({ review_ms: 1500, dispose_ms: 1500 })
+  try {
+    await pushedClueShowsProvinceFeedback(acc, api)
+  } finally {
+    await simConfig({ review_ms: timing.review_ms, dispose_ms: timing.dispose_ms })
+  }
+})
+
+async function pushedClueShowsProvinceFeedback(acc, api) {
   const code = `e2eprov${Date.now().toString(36)}`
   const created = await fetch(new URL('/api/clue/sources', BASE), {
     method: 'POST',
@@ -126,18 +147,27 @@ test('a 无证无照经营 (Z0301) clue is pushed to the provincial platform and
   await page.locator('[data-testid=case-no-link]', { hasText: caseNo }).first().click()
   await page.locator('[data-testid=case-no]', { hasText: caseNo }).waitFor()
 
-  // The relay pushes it to the simulator in the background: refresh until the card shows a state.
+  // The relay pushes it to the simulator, which reviews, transfers to 市场监管 and disposes, feeding
+  // each step back: refresh until the card shows the disposal result.
   const card = page.locator('[data-testid=case-province]')
-  const deadline = Date.now() + 60_000
-  while (!(await card.isVisible())) {
-    assert.ok(Date.now() < deadline, `case ${caseNo} shows the 省执法平台 card within 60 s`)
-    await page.waitForTimeout(2000)
+  const status = () => card.locator('[data-testid=case-province-status]').innerText().then((t) => t.trim())
+  const deadline = Date.now() + 90_000
+  while (!(await card.isVisible()) || (await status()) !== '已反馈处置结果') {
+    assert.ok(Date.now() < deadline, `case ${caseNo} shows the province's disposal result within 90 s`)
+    await page.waitForTimeout(1500)
     await page.locator('[data-testid=case-refresh]').click()
     await page.waitForLoadState('networkidle')
   }
-  const status = (await card.locator('[data-testid=case-province-status]').innerText()).trim()
-  assert.match(status, /^(待推送|已推送，省平台研判中|省平台已转交|已反馈处置结果|已解除)$/, `province status of ${caseNo}: ${status}`)
-  assert.match(await card.innerText(), /线索非主体推送|一类方案风险推送|三类方案风险推送/)
+  const text = await card.innerText()
+  assert.match(text, /线索非主体推送|一类方案风险推送|三类方案风险推送/)
+  assert.match(text, /丽水市市场监督管理局/, 'transferred to the market regulator')
+  // The workflow moved on to verification, and the timeline records the province's steps.
+  assert.equal((await page.locator('[data-testid=case-activity]').innerText()).includes('核查'), true)
+  await page.locator('[data-testid=case-tabs] .el-tabs__item', { hasText: '办理记录' }).click()
+  const events = page.locator('[data-testid=case-events]')
+  for (const name of ['推送省平台', '省平台转交', '省平台反馈处置结果']) {
+    await events.getByText(name, { exact: false }).first().waitFor()
+  }
   await page.screenshot({ path: join(SHOTS, 'integration-case-province.png'), fullPage: true })
   await errors.check('案件详情')
   await page.context().close()
@@ -152,4 +182,4 @@ test('a 无证无照经营 (Z0301) clue is pushed to the provincial platform and
   await admin.locator('[data-testid=integration-delivery-payload]').waitFor()
   await admin.screenshot({ path: join(SHOTS, 'integration-delivery-detail.png'), fullPage: true })
   await admin.context().close()
-})
+}

@@ -181,8 +181,15 @@ async fn take_in(
         }
     };
     let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
-    let inc =
-        Incoming { source, raw: &raw, fingerprint: None, actor: &actor, now: registered, registered_at: registered };
+    let inc = Incoming {
+        source,
+        raw: &raw,
+        fingerprint: None,
+        rules: None,
+        actor: &actor,
+        now: registered,
+        registered_at: registered,
+    };
     let result = match engine::intake(&state.clue, &state.cipher, tx, &inc, clue).await {
         Ok(r) => r,
         Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),

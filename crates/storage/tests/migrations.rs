@@ -167,8 +167,14 @@ async fn a_nonce_is_accepted_once_per_source_until_it_expires() {
     assert!(clue::source_by_app_key(&mut tx, "nope").await.unwrap().is_none());
     assert!(clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 1_000, 500).await.unwrap());
     assert!(!clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 1_000, 600).await.unwrap(), "replay");
-    // After expiry the row is purged; the signature window makes such an old request stale anyway.
+    // After expiry the nonce may be claimed again (the signature window makes such an old request
+    // stale anyway), once.
     assert!(clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 3_000, 2_000).await.unwrap());
+    assert!(!clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 3_000, 2_100).await.unwrap(), "replay");
+    assert!(clue::claim_nonce(&mut tx, id, "nonce-bbbbbbbbbbbbbbbb", 1_500, 1_000).await.unwrap());
+    // Purging removes exactly the expired ones.
+    assert_eq!(clue::purge_nonces(&mut tx, 2_500).await.unwrap(), 1);
+    assert!(!clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 4_000, 2_600).await.unwrap(), "still live");
     tx.commit().await.unwrap();
 }
 

@@ -337,7 +337,8 @@ pub struct Incoming<'a> {
     pub raw: &'a Value,
     /// Dedup fingerprint computed ahead (outside the write transaction), if any.
     pub fingerprint: Option<Fingerprint>,
-    /// Case-type default for this source when the clue names none.
+    /// The rules already read in this transaction (a group commit reads them once), if any.
+    pub rules: Option<&'a Rules>,
     pub actor: &'a Actor,
     pub now: i64,
     /// Time the case is registered at (= now, except for historical demo data).
@@ -404,8 +405,14 @@ pub async fn intake_deferred(
     clue: IntakeClue,
 ) -> Result<(IntakeResult, Option<NewAudit>), IntakeError> {
     let source = inc.source;
-    let rules = rt.rules(tx).await?;
-    let rules = rules.as_ref();
+    let owned;
+    let rules = match inc.rules {
+        Some(r) => r,
+        None => {
+            owned = rt.rules(tx).await?;
+            owned.as_ref()
+        }
+    };
     let hash = spec::payload_hash(inc.raw);
     if let Some((_, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
         if prior_hash != hash {
@@ -658,9 +665,8 @@ pub async fn intake_deferred(
         }
         let clue_id = store::insert_clue(tx, &new_clue).await?;
         store_attachments(rt, tx, clue_id, &clue, inc.now).await?;
-        store::insert_event(
-            tx,
-            &NewEvent {
+        let mut events = vec![
+            NewEvent {
                 case_id,
                 at: inc.registered_at,
                 actor_id: inc.actor.user_id,
@@ -671,11 +677,7 @@ pub async fn intake_deferred(
                 data: json!({ "clue_id": clue_id }).to_string(),
                 ..Default::default()
             },
-        )
-        .await?;
-        store::insert_event(
-            tx,
-            &NewEvent {
+            NewEvent {
                 case_id,
                 at: inc.registered_at,
                 actor_name: "系统".into(),
@@ -684,28 +686,24 @@ pub async fn intake_deferred(
                 comment: grade.summary.clone(),
                 ..Default::default()
             },
-        )
-        .await?;
+        ];
         if let Some((score, candidate)) = suspected {
             store::insert_review(tx, clue_id, case_id, candidate, score, inc.registered_at).await?;
-            store::insert_event(
-                tx,
-                &NewEvent {
-                    case_id,
-                    at: inc.registered_at,
-                    actor_name: "系统".into(),
-                    action: "suspected".into(),
-                    action_name: "疑似重复".into(),
-                    comment: format!(
-                        "与案件 {} 疑似重复（相似度 {:.2}），待调度员判定",
-                        verdict.as_ref().map(|v| v.1.case_no.as_str()).unwrap_or_default(),
-                        score
-                    ),
-                    ..Default::default()
-                },
-            )
-            .await?;
+            events.push(NewEvent {
+                case_id,
+                at: inc.registered_at,
+                actor_name: "系统".into(),
+                action: "suspected".into(),
+                action_name: "疑似重复".into(),
+                comment: format!(
+                    "与案件 {} 疑似重复（相似度 {:.2}），待调度员判定",
+                    verdict.as_ref().map(|v| v.1.case_no.as_str()).unwrap_or_default(),
+                    score
+                ),
+                ..Default::default()
+            });
         }
+        store::insert_events(tx, &events).await?;
         crate::integration::province::queue_new_case(rules, tx, case_id, &source.kind, inc.registered_at).await?;
         let state = store::case_state(tx, case_id).await?;
         let def = rt.definition(tx, version_id).await?;

@@ -24,6 +24,7 @@ use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
 
 use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
+use crate::clue::rules::Rules;
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientMeta, Json, Path};
 use crate::{AppState, now_ms};
@@ -94,10 +95,16 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
 }
 
 async fn claim(tx: &mut Conn, signed: &Signed, now: i64) -> ApiResult<()> {
+    claim_nonce(tx, signed, now).await?;
+    config::touch_source(tx, signed.source.id, now).await?;
+    Ok(())
+}
+
+/// Claim the request's nonce (the caller records the source's last use).
+async fn claim_nonce(tx: &mut Conn, signed: &Signed, now: i64) -> ApiResult<()> {
     if !config::claim_nonce(tx, signed.source.id, &signed.nonce, now + NONCE_TTL_MS, now).await? {
         return Err(coded(StatusCode::UNAUTHORIZED, "nonce_replayed", "X-Nonce 已使用过（重放请求）"));
     }
-    config::touch_source(tx, signed.source.id, now).await?;
     Ok(())
 }
 
@@ -226,7 +233,11 @@ async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
     queue.send(job).await.map_err(|_| ApiError::internal("intake writer stopped"))
 }
 
+/// How often the writer removes expired nonces (in the transaction of the group at hand).
+const NONCE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
 async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
+    let mut purged: Option<std::time::Instant> = None;
     while let Some(first) = rx.recv().await {
         let mut clues = first.clues();
         let mut jobs = vec![first];
@@ -239,7 +250,11 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
                 Err(_) => break,
             }
         }
-        match commit_group(&state, &jobs).await {
+        let purge = purged.is_none_or(|t| t.elapsed() >= NONCE_PURGE_EVERY);
+        if purge {
+            purged = Some(std::time::Instant::now());
+        }
+        match commit_group(&state, &jobs, purge).await {
             Ok(outcomes) => {
                 for (job, o) in jobs.into_iter().zip(outcomes) {
                     job.answer(o);
@@ -249,7 +264,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
             Err(e) if jobs.len() > 1 => {
                 tracing::warn!(error = %e, n = jobs.len(), "intake group failed, retrying one by one");
                 for job in jobs {
-                    match commit_group(&state, std::slice::from_ref(&job)).await {
+                    match commit_group(&state, std::slice::from_ref(&job), false).await {
                         Ok(mut v) => match v.pop() {
                             Some(o) => job.answer(o),
                             None => job.fail(ApiError::internal("empty group")),
@@ -287,19 +302,26 @@ async fn in_savepoint<T>(
     }
 }
 
-async fn commit_group(s: &AppState, jobs: &[Job]) -> ApiResult<Vec<Outcome>> {
+async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool) -> ApiResult<Vec<Outcome>> {
     let mut tx = s.db.begin().await?;
+    if purge_nonces {
+        config::purge_nonces(&mut tx, now_ms()).await?;
+    }
+    let rules = s.clue.rules(&mut tx).await?;
     let mut out = Vec::with_capacity(jobs.len());
     let mut entries = Vec::new();
+    // Sources seen in this group and the latest time each was used.
+    let mut used = std::collections::BTreeMap::new();
     for job in jobs {
         match job {
             Job::Single(w, _) => {
                 let r = in_savepoint(&mut tx, async |tx| {
-                    claim(tx, &w.signed, w.now).await?;
+                    claim_nonce(tx, &w.signed, w.now).await?;
                     let inc = Incoming {
                         source: &w.signed.source,
                         raw: &w.raw,
                         fingerprint: Some(w.fingerprint.clone()),
+                        rules: Some(&rules),
                         actor: &w.actor,
                         now: w.now,
                         registered_at: w.now,
@@ -307,13 +329,25 @@ async fn commit_group(s: &AppState, jobs: &[Job]) -> ApiResult<Vec<Outcome>> {
                     engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, w.clue.clone()).await.map_err(intake_error)
                 })
                 .await?;
+                if r.is_ok() {
+                    used.insert(w.signed.source.id, w.now);
+                }
                 out.push(Outcome::Single(r.map(|(result, entry)| {
                     entries.extend(entry);
                     result
                 })));
             }
-            Job::Batch(b, _) => out.push(Outcome::Batch(commit_batch(s, &mut tx, b, &mut entries).await?)),
+            Job::Batch(b, _) => {
+                let r = commit_batch(s, &mut tx, &rules, b, &mut entries).await?;
+                if r.is_ok() {
+                    used.insert(b.signed.source.id, b.now);
+                }
+                out.push(Outcome::Batch(r));
+            }
         }
+    }
+    for (source, at) in used {
+        config::touch_source(&mut tx, source, at).await?;
     }
     xiezhi_storage::audit::append_many(&mut tx, &entries).await?;
     tx.commit().await.map_err(ApiError::internal)?;
@@ -324,10 +358,11 @@ async fn commit_group(s: &AppState, jobs: &[Job]) -> ApiResult<Vec<Outcome>> {
 async fn commit_batch(
     s: &AppState,
     tx: &mut Conn,
+    rules: &Rules,
     b: &BatchWork,
     entries: &mut Vec<NewAudit>,
 ) -> ApiResult<ApiResult<BatchResult>> {
-    if let Err(e) = in_savepoint(tx, async |tx| claim(tx, &b.signed, b.now).await).await? {
+    if let Err(e) = in_savepoint(tx, async |tx| claim_nonce(tx, &b.signed, b.now).await).await? {
         return Ok(Err(e));
     }
     let mut results = Vec::with_capacity(b.items.len());
@@ -341,6 +376,7 @@ async fn commit_batch(
                         source: &b.signed.source,
                         raw,
                         fingerprint: Some(fingerprint.clone()),
+                        rules: Some(rules),
                         actor: &b.actor,
                         now: b.now,
                         registered_at: b.now,

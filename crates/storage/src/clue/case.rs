@@ -683,6 +683,41 @@ pub async fn insert_event(conn: &mut Conn, e: &NewEvent) -> StorageResult<i64> {
     Ok(id)
 }
 
+/// Insert several events of one moment with one statement (in order).
+pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResult<()> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let values: Vec<String> = (0..events.len())
+        .map(|r| {
+            let p: Vec<String> = (1..=11).map(|c| format!("${}", r * 11 + c)).collect();
+            format!("({})", p.join(", "))
+        })
+        .collect();
+    let sql = format!(
+        "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
+         VALUES {}",
+        values.join(", ")
+    );
+    let mut q = sqlx::query(dynamic(sql));
+    for e in events {
+        q = q
+            .bind(e.case_id)
+            .bind(e.at)
+            .bind(e.actor_id)
+            .bind(e.actor_name.clone())
+            .bind(e.action.clone())
+            .bind(e.action_name.clone())
+            .bind(e.from_activity.clone())
+            .bind(e.to_activity.clone())
+            .bind(e.to_name.clone())
+            .bind(e.comment.clone())
+            .bind(if e.data.is_empty() { "{}".to_owned() } else { e.data.clone() });
+    }
+    q.execute(&mut *conn).await?;
+    Ok(())
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct EventRow {
     pub id: i64,

@@ -836,16 +836,26 @@ pub async fn claim_nonce(
     expires_at: i64,
     now: i64,
 ) -> StorageResult<bool> {
-    sqlx::query("DELETE FROM intake_nonces WHERE expires_at < $1").bind(now).execute(&mut *conn).await?;
+    // A nonce whose entry has expired may be claimed again (its row is reused); expired rows are
+    // removed in bulk by `purge_nonces`, not on every request.
     let r = sqlx::query(
-        "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (source_id, nonce) DO UPDATE SET expires_at = excluded.expires_at \
+         WHERE intake_nonces.expires_at < $4",
     )
     .bind(source_id)
     .bind(nonce)
     .bind(expires_at)
+    .bind(now)
     .execute(&mut *conn)
     .await?;
     Ok(r.rows_affected() == 1)
+}
+
+/// Remove the nonces that have expired; returns how many.
+pub async fn purge_nonces(conn: &mut Conn, now: i64) -> StorageResult<u64> {
+    let r = sqlx::query("DELETE FROM intake_nonces WHERE expires_at < $1").bind(now).execute(&mut *conn).await?;
+    Ok(r.rows_affected())
 }
 
 pub async fn touch_source(conn: &mut Conn, id: i64, now: i64) -> StorageResult<()> {

@@ -199,13 +199,6 @@ pub async fn calendar_settings(conn: &mut Conn) -> StorageResult<CalendarSetting
         .await?)
 }
 
-/// Stamp of the calendar: changes whenever settings or days change (cache key).
-pub async fn calendar_stamp(conn: &mut Conn) -> StorageResult<i64> {
-    let (t,): (i64,) =
-        sqlx::query_as("SELECT updated_at FROM calendar_settings WHERE id = 1").fetch_one(&mut *conn).await?;
-    Ok(t)
-}
-
 pub async fn set_calendar_settings(conn: &mut Conn, periods: &str, warn_percent: i64, now: i64) -> StorageResult<()> {
     sqlx::query("UPDATE calendar_settings SET periods = $1, warn_percent = $2, updated_at = $3 WHERE id = 1")
         .bind(periods)
