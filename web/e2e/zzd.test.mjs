@@ -1,7 +1,8 @@
 // Browser test of the 浙政钉 (ZZD) link (issue 4), against the simulator built into the server that
 // seed-demo enables: once an organisation sync has linked the demo staff (by mobile), a QR log-in
 // through the simulator's page lands in the linked account with that account's menus, and a new
-// task sends one work notification, which appears in the simulator's inbox exactly once.
+// task sends one work notification to the responsible unit's linked staff, which appears in the
+// simulator's inbox exactly once.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
@@ -50,7 +51,7 @@ async function inbox() {
   return res.json()
 }
 
-test('a QR log-in through the ZZD simulator lands in the linked account, and a new task notifies it once', async () => {
+test('a QR log-in through the ZZD simulator lands in the linked account, and a new task notifies the unit once', async () => {
   const acc = accounts()
   const admin = await apiSession('sysadmin', acc.sysadmin.password)
   const account = await linkedAccount(admin, 'dispatcher')
@@ -76,7 +77,9 @@ test('a QR log-in through the ZZD simulator lands in the linked account, and a n
   await page.screenshot({ path: join(SHOTS, 'zzd-logged-in.png'), fullPage: true })
   await page.context().close()
 
-  // A pushed clue opens a 受理 task for the dispatchers: one work notification to the linked account.
+  // A pushed 占道经营 clue in 莲都区 is graded to 莲都区综合行政执法局 and opens its 处置 task: one
+  // work notification to the unit's linked staff (the handler 周海涛 among them).
+  const handler = await linkedAccount(admin, 'handler')
   const dispatcher = await apiSession('dispatcher', acc.dispatcher.password)
   const code = `e2ezzd${Date.now().toString(36)}`
   const created = await call(dispatcher, 'POST', '/api/clue/sources', { code, name: `浙政钉测试来源${code}`, kind: 'county', region_code: '331102' })
@@ -100,7 +103,7 @@ test('a QR log-in through the ZZD simulator lands in the linked account, and a n
   await new Promise((r) => setTimeout(r, 3000))
   const notices = mine(await inbox())
   assert.equal(notices.length, 1, JSON.stringify(notices))
-  assert.ok(notices[0].receiverIds.includes(String(account.account_id)), JSON.stringify(notices[0]))
+  assert.ok(notices[0].receiverIds.includes(String(handler.account_id)), JSON.stringify(notices[0]))
   assert.match(notices[0].msg.oa.body.title, /新任务/)
 
   // The simulator's inbox page shows it as a person would see it.
