@@ -181,6 +181,12 @@ pub enum Job {
     Batch(Box<BatchWork>, oneshot::Sender<ApiResult<BatchResult>>),
 }
 
+/// What the writer did with a job.
+enum Outcome {
+    Single(ApiResult<IntakeResult>),
+    Batch(ApiResult<BatchResult>),
+}
+
 impl Job {
     fn clues(&self) -> usize {
         match self {
@@ -188,14 +194,7 @@ impl Job {
             Job::Batch(b, _) => b.items.len(),
         }
     }
-}
 
-enum Outcome {
-    Single(ApiResult<IntakeResult>),
-    Batch(ApiResult<BatchResult>),
-}
-
-impl Job {
     fn answer(self, outcome: Outcome) {
         match (self, outcome) {
             (Job::Single(_, reply), Outcome::Single(r)) => {
