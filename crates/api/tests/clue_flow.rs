@@ -765,3 +765,33 @@ async fn faults_at_the_province_end_in_exactly_one_delivery_or_a_parked_message(
         sqlx::query_as("SELECT COUNT(*) FROM exchanges WHERE outcome = 'unknown'").fetch_one(&mut *conn).await.unwrap();
     assert!(unknown > 0, "the faults produced outcomes that had to be reconciled");
 }
+
+#[tokio::test]
+async fn a_clue_refused_after_the_engine_wrote_leaves_nothing_behind() {
+    let f = setup().await;
+    let (st, first) = push(&f.app, &clue("NW-1", "中山街有商户占道经营摆放货架", "E0502", 119.9226, 28.4535)).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    // With no workflow whose conditions hold, the engine refuses only after it numbered the case.
+    let (_, wfs) = f.app.get(&f.dispatcher, "/api/clue/workflows").await;
+    let wf = wfs[0].clone();
+    let only = |source: &str| {
+        json!({"code": wf["code"], "name": wf["name"], "priority": wf["priority"], "enabled": true,
+               "conditions": if source.is_empty() { json!([]) } else { json!([{"field": "source", "op": "in", "values": [source]}]) }})
+    };
+    let (st, body) =
+        f.app.put(&f.dispatcher, &format!("/api/clue/workflows/{}", wf["id"]), only("no_such_source")).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let before = (f.app.count("cases").await, f.app.count("clues").await, f.app.count("intake_nonces").await);
+    let (st, body) = push(&f.app, &clue("NW-2", "解放街有人在人行道上堆放建材", "E0502", 119.9100, 28.4600)).await;
+    assert_error(st, &body, StatusCode::CONFLICT, "no_workflow");
+    let after = (f.app.count("cases").await, f.app.count("clues").await, f.app.count("intake_nonces").await);
+    assert_eq!(before, after, "no case, clue or nonce is left by the refused push");
+    // Once a workflow is enabled again the same clue is taken, with the next number in sequence.
+    let (st, body) = f.app.put(&f.dispatcher, &format!("/api/clue/workflows/{}", wf["id"]), only("")).await;
+    assert_eq!(st, StatusCode::OK, "{body}");
+    let (st, second) = push(&f.app, &clue("NW-2", "解放街有人在人行道上堆放建材", "E0502", 119.9100, 28.4600)).await;
+    assert_eq!(st, StatusCode::CREATED, "{second}");
+    let seq =
+        |r: &Value| r["case_no"].as_str().unwrap()[r["case_no"].as_str().unwrap().len() - 5..].parse::<u32>().unwrap();
+    assert_eq!(seq(&second), seq(&first) + 1, "the refused push did not use up a number: {first} {second}");
+}

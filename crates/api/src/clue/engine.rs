@@ -397,6 +397,8 @@ pub async fn intake(
 
 /// [`intake`] without the audit append: returns the entry (none for an identical retry) for the
 /// caller to append in the same transaction, so a group commit appends all its entries at once.
+/// `IntakeError::Invalid` and `IntakeError::Conflict` are only returned before the first write (the
+/// group commit relies on it to do without savepoints); an identical retry writes nothing.
 pub async fn intake_deferred(
     rt: &Runtime,
     cipher: &FieldCipher,

@@ -261,7 +261,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
             }
             // A storage failure undoes the whole group: retry each job on its own.
             Err(e) if jobs.len() > 1 => {
-                tracing::warn!(error = %e, n = jobs.len(), "intake group failed, retrying one by one");
+                tracing::warn!(error = %e, n = jobs.len(), "intake group undone, retrying its jobs one by one");
                 for job in jobs {
                     match commit_group(&state, std::slice::from_ref(&job), false).await {
                         Ok(mut v) => match v.pop() {
@@ -314,20 +314,29 @@ async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool) -> ApiResu
     for job in jobs {
         match job {
             Job::Single(w, _) => {
-                let r = in_savepoint(&mut tx, async |tx| {
-                    claim_nonce(tx, &w.signed, w.now).await?;
-                    let inc = Incoming {
-                        source: &w.signed.source,
-                        raw: &w.raw,
-                        fingerprint: Some(w.fingerprint.clone()),
-                        rules: Some(&rules),
-                        actor: &w.actor,
-                        now: w.now,
-                        registered_at: w.now,
-                    };
-                    engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, w.clue.clone()).await.map_err(intake_error)
-                })
-                .await?;
+                // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes,
+                // and the nonce is claimed after it (a refused claim writes nothing). Any other
+                // refusal may follow writes: alone, the job's transaction is rolled back; in a
+                // group, the group fails and its jobs are retried one by one.
+                let inc = Incoming {
+                    source: &w.signed.source,
+                    raw: &w.raw,
+                    fingerprint: Some(w.fingerprint.clone()),
+                    rules: Some(&rules),
+                    actor: &w.actor,
+                    now: w.now,
+                    registered_at: w.now,
+                };
+                let r = match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone()).await {
+                    Ok((result, entry)) => match claim_nonce(&mut tx, &w.signed, w.now).await {
+                        Ok(()) => Ok((result, entry)),
+                        Err(e) if result.replayed => Err(e),
+                        Err(e) => return refused_after_writing(jobs.len(), tx, e).await,
+                    },
+                    Err(e @ (IntakeError::Invalid(_) | IntakeError::Conflict)) => Err(intake_error(e)),
+                    Err(IntakeError::Api(ApiError::Internal(e))) => return Err(ApiError::Internal(e)),
+                    Err(IntakeError::Api(e)) => return refused_after_writing(jobs.len(), tx, e).await,
+                };
                 if r.is_ok() {
                     used.insert(w.signed.source.id, w.now);
                 }
@@ -351,6 +360,16 @@ async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool) -> ApiResu
     xiezhi_storage::audit::append_many(&mut tx, &entries).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(out)
+}
+
+/// A single push refused after the engine wrote: alone, roll back and answer the refusal; in a
+/// group, fail the group so that its jobs are retried one by one.
+async fn refused_after_writing(group: usize, tx: xiezhi_storage::Tx, e: ApiError) -> ApiResult<Vec<Outcome>> {
+    if group > 1 {
+        return Err(ApiError::internal(format!("a push was refused after writing ({e}); group undone")));
+    }
+    tx.rollback().await.map_err(ApiError::internal)?;
+    Ok(vec![Outcome::Single(Err(e))])
 }
 
 /// One batch inside the group's transaction: its nonce, then each valid item in a savepoint.
