@@ -55,7 +55,18 @@ def enable_province(server, sim_port):
     assert r.status == 200, r
 
 
-class ProvinceKillTest(unittest.TestCase):
+class WithSimulator(unittest.TestCase):
+    """A test with ``self.server`` and the simulator process ``self.sim``, both stopped afterwards."""
+
+    def tearDown(self):
+        self.server.stop()
+        self.server.remove()
+        self.sim.terminate()
+        self.sim.wait(timeout=15)
+        self.sim_log.close()
+
+
+class ProvinceKillTest(WithSimulator):
     def setUp(self):
         self.sim_port = free_port()
         self.sim, self.sim_log = start_sim(self.sim_port, "--review-ms", "3600000", "--dispose-ms", "3600000")
@@ -67,13 +78,6 @@ class ProvinceKillTest(unittest.TestCase):
         self.server = Server()
         self.server.seed()
         self.server.start()
-
-    def tearDown(self):
-        self.server.stop()
-        self.server.remove()
-        self.sim.terminate()
-        self.sim.wait(timeout=15)
-        self.sim_log.close()
 
     def effects(self):
         return http_call(self.sim_port, "GET", "/_sim/effects").json
@@ -124,7 +128,7 @@ class ProvinceKillTest(unittest.TestCase):
         self.assertEqual(delivered, N)
 
 
-class ProvinceLoopTest(unittest.TestCase):
+class ProvinceLoopTest(WithSimulator):
     """Both programs running: our server, and the simulator reviewing, transferring and disposing
     within a second each, pushing its feedback to our F83 endpoint."""
 
@@ -136,13 +140,6 @@ class ProvinceLoopTest(unittest.TestCase):
         feedback = f"http://127.0.0.1:{self.server.port}/api/integration/province/feedback"
         self.sim, self.sim_log = start_sim(self.sim_port, "--review-ms", "800", "--dispose-ms", "800",
                                            "--feedback-url", feedback)
-
-    def tearDown(self):
-        self.server.stop()
-        self.server.remove()
-        self.sim.terminate()
-        self.sim.wait(timeout=15)
-        self.sim_log.close()
 
     def case(self, who, case_no):
         page = who.call("GET", f"/api/clue/cases?q={case_no}").json

@@ -6,7 +6,7 @@ use xiezhi_domain::audit::{AuditRecord, ChainCheck, ChainVerifier};
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::StorageResult;
-use crate::query::{Bind, Where, dynamic};
+use crate::query::{Bind, Where, dynamic, values_placeholders};
 
 /// An audit entry to append; `seq` and the hash are assigned by [`append`].
 #[derive(Debug, Clone)]
@@ -102,16 +102,10 @@ pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult
         let size = CHUNKS.into_iter().find(|c| *c <= rest.len()).unwrap_or(1);
         let (chunk, tail) = rest.split_at(size);
         rest = tail;
-        let values: Vec<String> = (0..size)
-            .map(|r| {
-                let p: Vec<String> = (1..=12).map(|c| format!("${}", r * 12 + c)).collect();
-                format!("({})", p.join(", "))
-            })
-            .collect();
         let sql = format!(
             "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, outcome, summary, changes, hash) \
              VALUES {}",
-            values.join(", ")
+            values_placeholders(size, 12)
         );
         let mut q = sqlx::query(dynamic(sql));
         for (rec, hash) in chunk {
@@ -119,15 +113,15 @@ pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult
                 .bind(rec.seq)
                 .bind(rec.occurred_at)
                 .bind(rec.actor_id)
-                .bind(rec.actor_name.clone())
-                .bind(rec.ip.clone())
-                .bind(rec.action.clone())
-                .bind(rec.target_type.clone())
-                .bind(rec.target_id.clone())
-                .bind(rec.outcome.clone())
-                .bind(rec.summary.clone())
-                .bind(rec.changes.clone())
-                .bind(hash.clone());
+                .bind(&rec.actor_name)
+                .bind(&rec.ip)
+                .bind(&rec.action)
+                .bind(&rec.target_type)
+                .bind(&rec.target_id)
+                .bind(&rec.outcome)
+                .bind(&rec.summary)
+                .bind(&rec.changes)
+                .bind(hash);
         }
         q.execute(&mut *conn).await?;
     }

@@ -79,7 +79,7 @@ impl Db {
                         conn.execute("PRAGMA journal_mode = WAL").await?;
                         conn.execute("PRAGMA busy_timeout = 10000").await?;
                         conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Savepoint journals in memory: one savepoint per clue in a group commit.
+                        // Savepoint journals in memory: one savepoint per batch item in a group commit.
                         conn.execute("PRAGMA temp_store = MEMORY").await?;
                         conn.execute(if synchronous == "NORMAL" {
                             "PRAGMA synchronous = NORMAL"

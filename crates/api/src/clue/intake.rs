@@ -372,7 +372,8 @@ async fn refused_after_writing(group: usize, tx: xiezhi_storage::Tx, e: ApiError
     Ok(vec![Outcome::Single(Err(e))])
 }
 
-/// One batch inside the group's transaction: its nonce, then each valid item in a savepoint.
+/// One batch inside the group's transaction: its nonce (a refused claim writes nothing), then
+/// each valid item in a savepoint.
 async fn commit_batch(
     s: &AppState,
     tx: &mut Conn,
@@ -380,8 +381,10 @@ async fn commit_batch(
     b: &BatchWork,
     entries: &mut Vec<NewAudit>,
 ) -> ApiResult<ApiResult<BatchResult>> {
-    if let Err(e) = in_savepoint(tx, async |tx| claim_nonce(tx, &b.signed, b.now).await).await? {
-        return Ok(Err(e));
+    match claim_nonce(tx, &b.signed, b.now).await {
+        Ok(()) => {}
+        Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
+        Err(e) => return Ok(Err(e)),
     }
     let mut results = Vec::with_capacity(b.items.len());
     let (mut accepted, mut rejected) = (0, 0);

@@ -3,7 +3,7 @@
 use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic};
+use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -688,16 +688,10 @@ pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResul
     if events.is_empty() {
         return Ok(());
     }
-    let values: Vec<String> = (0..events.len())
-        .map(|r| {
-            let p: Vec<String> = (1..=11).map(|c| format!("${}", r * 11 + c)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect();
     let sql = format!(
         "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
          VALUES {}",
-        values.join(", ")
+        values_placeholders(events.len(), 11)
     );
     let mut q = sqlx::query(dynamic(sql));
     for e in events {
@@ -705,14 +699,14 @@ pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResul
             .bind(e.case_id)
             .bind(e.at)
             .bind(e.actor_id)
-            .bind(e.actor_name.clone())
-            .bind(e.action.clone())
-            .bind(e.action_name.clone())
-            .bind(e.from_activity.clone())
-            .bind(e.to_activity.clone())
-            .bind(e.to_name.clone())
-            .bind(e.comment.clone())
-            .bind(if e.data.is_empty() { "{}".to_owned() } else { e.data.clone() });
+            .bind(&e.actor_name)
+            .bind(&e.action)
+            .bind(&e.action_name)
+            .bind(&e.from_activity)
+            .bind(&e.to_activity)
+            .bind(&e.to_name)
+            .bind(&e.comment)
+            .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() });
     }
     q.execute(&mut *conn).await?;
     Ok(())
