@@ -6,7 +6,7 @@ use xiezhi_domain::audit::{AuditRecord, ChainCheck, ChainVerifier};
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::StorageResult;
-use crate::query::{Bind, Where, dynamic, values_placeholders};
+use crate::query::{Bind, Where, dynamic, insert_chunks, values_placeholders};
 
 /// An audit entry to append; `seq` and the hash are assigned by [`append`].
 #[derive(Debug, Clone)]
@@ -63,9 +63,6 @@ pub async fn append(conn: &mut Conn, e: &NewAudit) -> StorageResult<i64> {
     append_many(conn, std::slice::from_ref(e)).await
 }
 
-/// Rows per INSERT when appending many entries (largest first; 12 parameters a row).
-const CHUNKS: [usize; 3] = [64, 8, 1];
-
 /// Append entries in order inside the caller's transaction, with one update of the chain head
 /// for all of them. Returns the last sequence number (the head's, when `entries` is empty).
 pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult<i64> {
@@ -97,11 +94,8 @@ pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult
         prev.clone_from(&hash);
         rows.push((rec, hash));
     }
-    let mut rest = rows.as_slice();
-    while !rest.is_empty() {
-        let size = CHUNKS.into_iter().find(|c| *c <= rest.len()).unwrap_or(1);
-        let (chunk, tail) = rest.split_at(size);
-        rest = tail;
+    for chunk in insert_chunks(&rows) {
+        let size = chunk.len();
         let sql = format!(
             "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, outcome, summary, changes, hash) \
              VALUES {}",

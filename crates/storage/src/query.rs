@@ -141,8 +141,36 @@ pub fn values_placeholders(rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
+/// Row counts of the multi-row INSERTs that write a list of rows, largest first: a few fixed sizes,
+/// so that each statement is prepared once and stays in the connection's cache. Kept moderate
+/// because sqlx-sqlite's binding cost grows with the square of a statement's parameter count.
+const INSERT_CHUNKS: [usize; 4] = [32, 8, 2, 1];
+
+/// `rows` in consecutive slices of the sizes of [`INSERT_CHUNKS`], in order.
+pub fn insert_chunks<T>(rows: &[T]) -> impl Iterator<Item = &[T]> {
+    let mut rest = rows;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let size = INSERT_CHUNKS.into_iter().find(|c| *c <= rest.len()).unwrap_or(1);
+        let (chunk, tail) = rest.split_at(size);
+        rest = tail;
+        Some(chunk)
+    })
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn insert_chunks_cover_the_rows_in_order() {
+        let rows: Vec<usize> = (0..45).collect();
+        let sizes: Vec<usize> = super::insert_chunks(&rows).map(<[usize]>::len).collect();
+        assert_eq!(sizes, [32, 8, 2, 2, 1]);
+        assert_eq!(super::insert_chunks(&rows).flatten().copied().collect::<Vec<_>>(), rows);
+        assert_eq!(super::insert_chunks::<u8>(&[]).count(), 0);
+    }
+
     #[test]
     fn values_placeholders_number_rows_in_order() {
         assert_eq!(super::values_placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");

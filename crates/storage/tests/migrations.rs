@@ -175,6 +175,16 @@ async fn a_nonce_is_accepted_once_per_source_until_it_expires() {
     // Purging removes exactly the expired ones.
     assert_eq!(clue::purge_nonces(&mut tx, 2_500).await.unwrap(), 1);
     assert!(!clue::claim_nonce(&mut tx, id, "nonce-aaaaaaaaaaaaaaaa", 4_000, 2_600).await.unwrap(), "still live");
+    // Many at once (more than one statement's rows): a live nonce and a repeat within the list
+    // are refused, the others claimed.
+    let names: Vec<String> = (0..40).map(|i| format!("nonce-many-{i:02}")).collect();
+    let mut list: Vec<(i64, &str, i64)> = names.iter().map(|n| (id, n.as_str(), 9_000)).collect();
+    list.insert(5, (id, "nonce-aaaaaaaaaaaaaaaa", 9_000));
+    list.push((id, "nonce-many-07", 9_000));
+    let claimed = clue::claim_nonces(&mut tx, &list, 2_700).await.unwrap();
+    let refused: Vec<usize> = (0..list.len()).filter(|i| !claimed[*i]).collect();
+    assert_eq!(refused, [5, list.len() - 1]);
+    assert!(!clue::claim_nonce(&mut tx, id, "nonce-many-39", 9_000, 2_800).await.unwrap(), "claimed in the list");
     tx.commit().await.unwrap();
 }
 

@@ -388,15 +388,34 @@ pub async fn intake(
     inc: &Incoming<'_>,
     clue: IntakeClue,
 ) -> Result<IntakeResult, IntakeError> {
-    let (result, entry) = intake_deferred(rt, cipher, tx, inc, clue).await?;
-    if let Some(e) = entry {
-        audit::append(tx, &e).await?;
-    }
+    let mut deferred = Deferred::default();
+    let result = intake_deferred(rt, cipher, tx, inc, clue, &mut deferred).await?;
+    deferred.write(tx).await?;
     Ok(result)
 }
 
-/// [`intake`] without the audit append: returns the entry (none for an identical retry) for the
-/// caller to append in the same transaction, so a group commit appends all its entries at once.
+/// What an intake leaves for its caller to write before the commit: the timeline events and the
+/// audit entry. A group commit writes those of all its clues with a few statements.
+#[derive(Debug, Default)]
+pub struct Deferred {
+    events: Vec<NewEvent>,
+    audit: Vec<NewAudit>,
+}
+
+impl Deferred {
+    /// Write what is held, in order.
+    pub async fn write(&self, tx: &mut Conn) -> ApiResult<()> {
+        store::insert_events(tx, &self.events).await?;
+        if !self.audit.is_empty() {
+            audit::append_many(tx, &self.audit).await?;
+        }
+        Ok(())
+    }
+}
+
+/// [`intake`] without the final writes: the timeline events and the audit entry (none for an
+/// identical retry) are added to `deferred` for the caller to write in the same transaction, and
+/// only once nothing can refuse the clue any more.
 /// `IntakeError::Invalid` and `IntakeError::Conflict` are only returned before the first write (the
 /// group commit relies on it to do without savepoints); an identical retry writes nothing.
 pub async fn intake_deferred(
@@ -405,7 +424,8 @@ pub async fn intake_deferred(
     tx: &mut Conn,
     inc: &Incoming<'_>,
     clue: IntakeClue,
-) -> Result<(IntakeResult, Option<NewAudit>), IntakeError> {
+    deferred: &mut Deferred,
+) -> Result<IntakeResult, IntakeError> {
     let source = inc.source;
     let owned;
     let rules = match inc.rules {
@@ -416,13 +436,13 @@ pub async fn intake_deferred(
         }
     };
     let hash = spec::payload_hash(inc.raw);
-    if let Some((_, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
+    if let Some((id, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
         if prior_hash != hash {
             return Err(IntakeError::Conflict);
         }
-        let mut r: IntakeResult = serde_json::from_str(&result).map_err(ApiError::internal)?;
+        let mut r = stored_result(id, &result)?;
         r.replayed = true;
-        return Ok((r, None));
+        return Ok(r);
     }
     // Classification.
     let cat_map: std::collections::BTreeMap<String, String> =
@@ -442,7 +462,7 @@ pub async fn intake_deferred(
         return Err(invalid("case_type_code", format!("未知的事件类型：{type_code}")));
     };
     let sev_code = clue.severity_code.clone().unwrap_or_else(|| "normal".into());
-    let Some((severity_id, _, _)) =
+    let Some((severity_id, _, severity_percent)) =
         rules.get(Key::Severity(sev_code.clone()), store::severity_by_code(tx, &sev_code)).await?
     else {
         return Err(invalid("severity_code", format!("未知的紧急程度：{sev_code}")));
@@ -551,51 +571,49 @@ pub async fn intake_deferred(
         created_by: inc.actor.user_id,
     };
 
-    let result = if let Some((Verdict::Merge(score), target)) = &verdict {
+    let at = inc.registered_at;
+    let mut events = Vec::new();
+    // For a new case: the suspected duplicate to review (score, candidate case) and the grading
+    // summary that a source's status callback carries.
+    let mut review = None;
+    let mut registered = None;
+    let mut result = if let Some((Verdict::Merge(score), target)) = &verdict {
         // Auto-merge into the open case.
         new_clue.case_id = target.id;
         new_clue.dedup = "merged".into();
         new_clue.dedup_score = Some(*score);
-        let clue_id = store::insert_clue(tx, &new_clue).await?;
-        store::count(tx, target.id, Counter::Clue).await?;
-        store::touch(tx, target.id, inc.registered_at).await?;
-        let state = store::case_state(tx, target.id).await?;
-        store::insert_event(
-            tx,
-            &NewEvent {
-                case_id: target.id,
-                at: inc.registered_at,
-                actor_name: inc.actor.name.clone(),
-                actor_id: inc.actor.user_id,
-                action: "merge".into(),
-                action_name: "合并重复线索".into(),
-                comment: format!("{}的线索 {} 自动合并（相似度 {:.2}）", source.name, clue.source_clue_id, score),
-                data: json!({ "clue_id": clue_id, "score": score }).to_string(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        let r = IntakeResult {
-            clue_id,
+        store::add_clue(tx, target.id, at).await?;
+        events.push(NewEvent {
+            case_id: target.id,
+            at,
+            actor_name: inc.actor.name.clone(),
+            actor_id: inc.actor.user_id,
+            action: "merge".into(),
+            action_name: "合并重复线索".into(),
+            comment: format!("{}的线索 {} 自动合并（相似度 {:.2}）", source.name, clue.source_clue_id, score),
+            // The clue's id is filled in below.
+            data: String::new(),
+            ..Default::default()
+        });
+        IntakeResult {
+            clue_id: 0,
             source_clue_id: clue.source_clue_id.clone(),
             case_no: target.case_no.clone(),
             dedup: "merged".into(),
             merged_into: Some(target.case_no.clone()),
             region_code: region_code.clone(),
-            status: state.status,
+            status: target.status.clone(),
             accepted_at: spec::format_time(inc.now),
             replayed: false,
-        };
-        store_attachments(rt, tx, clue_id, &clue, inc.now).await?;
-        r
+        }
     } else {
-        // A new case.
+        // A new case: numbered, graded, its workflow entered (planned before the case is written, so
+        // that the case is inserted at its starting position).
         let suspected = match &verdict {
             Some((Verdict::Suspected(s), c)) => Some((*s, c.id)),
             _ => None,
         };
-        let case_no =
-            next_case_no(rules, tx, &region_code, &county_code, &type_code, &source.code, inc.registered_at).await?;
+        let case_no = next_case_no(rules, tx, &region_code, &county_code, &type_code, &source.code, at).await?;
         let subject_kind = clue.subject.as_ref().map(|s| s.kind.as_str());
         let text = format!("{} {}", clue.description, clue.address);
         let grade = grade(
@@ -613,6 +631,7 @@ pub async fn intake_deferred(
             },
         )
         .await?;
+        let dedup = if suspected.is_some() { "suspected" } else { "new" };
         let facts = Facts {
             category: category.code.clone(),
             category_kind: category.kind.clone(),
@@ -622,13 +641,44 @@ pub async fn intake_deferred(
             source: source.code.clone(),
             source_kind: source.kind.clone(),
             case_type: type_code.clone(),
-            dedup: if suspected.is_some() { "suspected".into() } else { "new".into() },
+            dedup: dedup.into(),
             graded: grade.department_id.is_some(),
             province: false,
         };
         let version_id = choose_workflow(rules, tx, &facts).await?;
-        let grid = clue.point.map(grid_cell);
-        let case_id = store::insert_case(
+        let pushed = crate::integration::province::pushes(rules, tx, &source.kind, &category.code).await?;
+        // The case as the engine sees it once written (its id follows the insert).
+        let mut case = store::CaseState {
+            id: 0,
+            case_no: case_no.clone(),
+            title: clue.title.clone(),
+            status: "active".into(),
+            activity: None,
+            region_code: region_code.clone(),
+            county_code: county_code.clone(),
+            category_id: category.id,
+            category_code: category.code.clone(),
+            category_kind: category.kind.clone(),
+            severity_code: sev_code.clone(),
+            severity_percent,
+            case_type_code: type_code.clone(),
+            source_id: source.id,
+            source_code: source.code.clone(),
+            source_kind: source.kind.clone(),
+            tier: grade.tier.clone(),
+            department_id: grade.department_id,
+            grading: grade.grading.into(),
+            time_limit_hours: grade.hours,
+            workflow_version_id: version_id,
+            due_at: None,
+            resume_due_at: None,
+            pending_extension_minutes: None,
+            first_dedup: dedup.into(),
+            province_status: if pushed.is_some() { "queued".into() } else { String::new() },
+        };
+        let def = rt.definition(tx, version_id).await?;
+        let entry = plan_entry(rules, tx, &case, &def, &def.start, None, at).await?;
+        case.id = store::insert_case(
             tx,
             &NewCase {
                 case_no: case_no.clone(),
@@ -639,7 +689,7 @@ pub async fn intake_deferred(
                 county_code: county_code.clone(),
                 lon: clue.point.map(|p| p.lon),
                 lat: clue.point.map(|p| p.lat),
-                grid_cell: grid,
+                grid_cell: clue.point.map(grid_cell),
                 category_id: category.id,
                 case_type_id,
                 severity_id,
@@ -656,44 +706,46 @@ pub async fn intake_deferred(
                 subject_type,
                 subject_name,
                 subject_code,
-                created_at: inc.registered_at,
+                created_at: at,
+                status: entry.status.clone(),
+                activity: Some(entry.activity.clone()),
+                activity_name: Some(entry.activity_name.clone()),
+                due_at: entry.due_at,
+                warn_at: entry.warn_at,
+                closed_at: entry.closed_at,
             },
         )
         .await?;
-        new_clue.case_id = case_id;
+        new_clue.case_id = case.id;
         if let Some((score, _)) = suspected {
             new_clue.dedup = "suspected".into();
             new_clue.dedup_score = Some(score);
         }
-        let clue_id = store::insert_clue(tx, &new_clue).await?;
-        store_attachments(rt, tx, clue_id, &clue, inc.now).await?;
-        let mut events = vec![
-            NewEvent {
-                case_id,
-                at: inc.registered_at,
-                actor_id: inc.actor.user_id,
-                actor_name: inc.actor.name.clone(),
-                action: "create".into(),
-                action_name: "登记".into(),
-                comment: format!("{}推送线索 {}，编号 {}", source.name, clue.source_clue_id, case_no),
-                data: json!({ "clue_id": clue_id }).to_string(),
-                ..Default::default()
-            },
-            NewEvent {
-                case_id,
-                at: inc.registered_at,
-                actor_name: "系统".into(),
-                action: "grade".into(),
-                action_name: "分级".into(),
-                comment: grade.summary.clone(),
-                ..Default::default()
-            },
-        ];
-        if let Some((score, candidate)) = suspected {
-            store::insert_review(tx, clue_id, case_id, candidate, score, inc.registered_at).await?;
+        events.push(NewEvent {
+            case_id: case.id,
+            at,
+            actor_id: inc.actor.user_id,
+            actor_name: inc.actor.name.clone(),
+            action: "create".into(),
+            action_name: "登记".into(),
+            comment: format!("{}推送线索 {}，编号 {}", source.name, clue.source_clue_id, case_no),
+            // The clue's id is filled in below.
+            data: String::new(),
+            ..Default::default()
+        });
+        events.push(NewEvent {
+            case_id: case.id,
+            at,
+            actor_name: "系统".into(),
+            action: "grade".into(),
+            action_name: "分级".into(),
+            comment: grade.summary.clone(),
+            ..Default::default()
+        });
+        if let Some((score, _)) = suspected {
             events.push(NewEvent {
-                case_id,
-                at: inc.registered_at,
+                case_id: case.id,
+                at,
                 actor_name: "系统".into(),
                 action: "suspected".into(),
                 action_name: "疑似重复".into(),
@@ -705,30 +757,44 @@ pub async fn intake_deferred(
                 ..Default::default()
             });
         }
-        store::insert_events(tx, &events).await?;
-        crate::integration::province::queue_new_case(rules, tx, case_id, &source.kind, inc.registered_at).await?;
-        let state = store::case_state(tx, case_id).await?;
-        let def = rt.definition(tx, version_id).await?;
-        let start = def.start.clone();
-        let status = enter(rules, tx, &state, &def, &start, None, inc.registered_at).await?;
-        if source.callback_url.is_some() {
-            enqueue_callbacks(tx, case_id, "create", "登记", &grade.summary, inc.registered_at).await?;
+        if let Some(opts) = &pushed {
+            events.push(crate::integration::province::queue_new_case(tx, case.id, opts, at).await?);
         }
+        review = suspected;
+        registered = Some(grade.summary);
+        open_task(rules, tx, &case, &entry, at).await?;
+        events.extend(entry.events.into_iter().map(|e| NewEvent { case_id: case.id, ..e }));
         IntakeResult {
-            clue_id,
+            clue_id: 0,
             source_clue_id: clue.source_clue_id.clone(),
             case_no,
             dedup: new_clue.dedup.clone(),
             merged_into: None,
             region_code: region_code.clone(),
-            status,
+            status: entry.status,
             accepted_at: spec::format_time(inc.now),
             replayed: false,
         }
     };
-    let stored = serde_json::to_string(&result).map_err(ApiError::internal)?;
-    store::set_clue_result(tx, result.clue_id, &stored).await?;
-    let entry = NewAudit {
+    // The stored result leaves the clue's own id out (it is the row's id, see `stored_result`).
+    new_clue.result = serde_json::to_string(&result).map_err(ApiError::internal)?;
+    result.clue_id = store::insert_clue(tx, &new_clue).await?;
+    let first = &mut events[0];
+    first.data = match first.action.as_str() {
+        "merge" => json!({ "clue_id": result.clue_id, "score": new_clue.dedup_score }).to_string(),
+        _ => json!({ "clue_id": result.clue_id }).to_string(),
+    };
+    store_attachments(rt, tx, result.clue_id, &clue, inc.now).await?;
+    if let Some((score, candidate)) = review {
+        store::insert_review(tx, result.clue_id, new_clue.case_id, candidate, score, at).await?;
+    }
+    if let Some(summary) = registered
+        && source.callback_url.is_some()
+    {
+        enqueue_callbacks(tx, new_clue.case_id, "create", "登记", &summary, at).await?;
+    }
+    deferred.events.extend(events);
+    deferred.audit.push(NewAudit {
         occurred_at: inc.now,
         actor_id: inc.actor.user_id,
         actor_name: inc.actor.name.clone(),
@@ -749,8 +815,15 @@ pub async fn intake_deferred(
             }
         ),
         changes: None,
-    };
-    Ok((result, Some(entry)))
+    });
+    Ok(result)
+}
+
+/// A clue's stored intake result; the stored text leaves out the clue's own id, `id`.
+pub fn stored_result(id: i64, text: &str) -> ApiResult<IntakeResult> {
+    let mut r: IntakeResult = serde_json::from_str(text).map_err(ApiError::internal)?;
+    r.clue_id = id;
+    Ok(r)
 }
 
 fn strength(v: Verdict) -> f64 {
@@ -1012,49 +1085,81 @@ async fn enter(
     case: &store::CaseState,
     def: &Definition,
     key: &str,
-    mut resume_due: Option<i64>,
+    resume_due: Option<i64>,
     now: i64,
 ) -> ApiResult<String> {
+    let entry = plan_entry(rules, tx, case, def, key, resume_due, now).await?;
+    store::insert_events(tx, &entry.events).await?;
+    open_task(rules, tx, case, &entry, now).await?;
+    let position = Position {
+        status: &entry.status,
+        activity: Some(&entry.activity),
+        activity_name: Some(&entry.activity_name),
+        due_at: entry.due_at,
+        warn_at: entry.warn_at,
+        closed_at: entry.closed_at,
+    };
+    store::set_position(tx, case.id, &position, now).await?;
+    Ok(entry.status)
+}
+
+/// Where entering an activity leads, after its automatic transitions: the position the case takes
+/// and the task it opens there.
+struct Entry {
+    status: String,
+    activity: String,
+    activity_name: String,
+    due_at: Option<i64>,
+    warn_at: Option<i64>,
+    closed_at: Option<i64>,
+    /// The task to open, as (unit, permission); none at an end.
+    task: Option<(Option<i64>, Option<String>)>,
+    /// Timeline events of the automatic transitions on the way.
+    events: Vec<NewEvent>,
+}
+
+/// Plan entering `key` (see [`enter`]); writes nothing.
+async fn plan_entry(
+    rules: &Rules,
+    tx: &mut Conn,
+    case: &store::CaseState,
+    def: &Definition,
+    key: &str,
+    mut resume_due: Option<i64>,
+    now: i64,
+) -> ApiResult<Entry> {
     let facts = facts_of(case);
     let mut key = key.to_owned();
+    let mut events = Vec::new();
     for _ in 0..32 {
         let act = def.activity(&key).ok_or_else(|| ApiError::internal(format!("activity {key} missing")))?;
+        let status = def.status_at(&key).to_owned();
         if act.kind == ActivityKind::End {
-            let status = def.status_at(&key);
-            let closed = matches!(status, "closed" | "voided").then_some(now);
-            store::set_position(
-                tx,
-                case.id,
-                &Position {
-                    status,
-                    activity: Some(&key),
-                    activity_name: Some(&act.name),
-                    due_at: None,
-                    warn_at: None,
-                    closed_at: closed,
-                },
-                now,
-            )
-            .await?;
-            return Ok(status.to_owned());
+            let closed_at = matches!(status.as_str(), "closed" | "voided").then_some(now);
+            let activity_name = act.name.clone();
+            return Ok(Entry {
+                status,
+                activity: key,
+                activity_name,
+                due_at: None,
+                warn_at: None,
+                closed_at,
+                task: None,
+                events,
+            });
         }
         if let Some(t) = def.auto_from(&key, &facts) {
-            let to = def.activity(&t.to).map(|a| a.name.clone());
-            store::insert_event(
-                tx,
-                &NewEvent {
-                    case_id: case.id,
-                    at: now,
-                    actor_name: "系统".into(),
-                    action: t.action.clone(),
-                    action_name: format!("{}（自动）", t.label),
-                    from_activity: Some(key.clone()),
-                    to_activity: Some(t.to.clone()),
-                    to_name: to,
-                    ..Default::default()
-                },
-            )
-            .await?;
+            events.push(NewEvent {
+                case_id: case.id,
+                at: now,
+                actor_name: "系统".into(),
+                action: t.action.clone(),
+                action_name: format!("{}（自动）", t.label),
+                from_activity: Some(key.clone()),
+                to_activity: Some(t.to.clone()),
+                to_name: def.activity(&t.to).map(|a| a.name.clone()),
+                ..Default::default()
+            });
             key = t.to.clone();
             continue;
         }
@@ -1079,7 +1184,7 @@ async fn enter(
             permission
         };
         let (cal, warn_pct) = calendar(rules, tx).await?;
-        let (due, warn) = match resume_due.take() {
+        let (due_at, warn_at) = match resume_due.take() {
             Some(due) => {
                 let left = cal.working_minutes_between(now, due);
                 (Some(due), Some(cal.add_working_minutes(now, left * warn_pct / 100)))
@@ -1092,40 +1197,40 @@ async fn enter(
                 None => (None, None),
             },
         };
-        let task_id = store::insert_task(
-            tx,
-            &NewTask {
-                case_id: case.id,
-                activity: &key,
-                activity_name: &act.name,
-                department_id,
-                permission: permission.as_deref(),
-                region_code: &case.region_code,
-                created_at: now,
-                due_at: due,
-                warn_at: warn,
-            },
-        )
-        .await?;
-        crate::integration::zzd::notify_task(rules, tx, task_id, case, &act.name, due, now).await?;
-        let status = def.status_at(&key);
-        store::set_position(
-            tx,
-            case.id,
-            &Position {
-                status,
-                activity: Some(&key),
-                activity_name: Some(&act.name),
-                due_at: due,
-                warn_at: warn,
-                closed_at: None,
-            },
-            now,
-        )
-        .await?;
-        return Ok(status.to_owned());
+        let activity_name = act.name.clone();
+        return Ok(Entry {
+            status,
+            activity: key,
+            activity_name,
+            due_at,
+            warn_at,
+            closed_at: None,
+            task: Some((department_id, permission)),
+            events,
+        });
     }
     Err(ApiError::internal("automatic transitions did not settle"))
+}
+
+/// Open the task of an entry, if it has one, and notify its unit.
+async fn open_task(rules: &Rules, tx: &mut Conn, case: &store::CaseState, entry: &Entry, now: i64) -> ApiResult<()> {
+    let Some((department_id, permission)) = &entry.task else { return Ok(()) };
+    let task_id = store::insert_task(
+        tx,
+        &NewTask {
+            case_id: case.id,
+            activity: &entry.activity,
+            activity_name: &entry.activity_name,
+            department_id: *department_id,
+            permission: permission.as_deref(),
+            region_code: &case.region_code,
+            created_at: now,
+            due_at: entry.due_at,
+            warn_at: entry.warn_at,
+        },
+    )
+    .await?;
+    crate::integration::zzd::notify_task(rules, tx, task_id, case, &entry.activity_name, entry.due_at, now).await
 }
 
 async fn stage_limit(rules: &Rules, tx: &mut Conn, category_id: i64, stage: &str) -> ApiResult<Option<i64>> {
@@ -1359,7 +1464,7 @@ pub async fn decide_review(
             });
         }
         for c in store::clues_of(tx, r.case_id).await? {
-            let mut result: IntakeResult = serde_json::from_str(&c.result).map_err(ApiError::internal)?;
+            let mut result = stored_result(c.id, &c.result)?;
             result.case_no = r.candidate_no.clone();
             result.dedup = "merged".into();
             result.merged_into = Some(r.candidate_no.clone());
@@ -1408,8 +1513,7 @@ pub async fn decide_review(
         .await?;
     } else {
         store::decide_review(tx, review_id, "separate", by, now).await?;
-        let mut result: IntakeResult =
-            serde_json::from_str(&store::clue(tx, r.clue_id).await?.result).map_err(ApiError::internal)?;
+        let mut result = stored_result(r.clue_id, &store::clue(tx, r.clue_id).await?.result)?;
         result.dedup = "new".into();
         store::set_clue_dedup(tx, r.clue_id, "new", &serde_json::to_string(&result).map_err(ApiError::internal)?)
             .await?;

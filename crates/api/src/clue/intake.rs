@@ -19,12 +19,10 @@ use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
 use xiezhi_storage::Conn;
-use xiezhi_storage::audit::NewAudit;
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
 
 use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
-use crate::clue::rules::Rules;
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientMeta, Json, Path};
 use crate::{AppState, now_ms};
@@ -94,17 +92,12 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
     Ok(Signed { source, nonce: nonce.to_owned() })
 }
 
+/// Claim the request's nonce and record the source's last use.
 async fn claim(tx: &mut Conn, signed: &Signed, now: i64) -> ApiResult<()> {
-    claim_nonce(tx, signed, now).await?;
-    config::touch_source(tx, signed.source.id, now).await?;
-    Ok(())
-}
-
-/// Claim the request's nonce (the caller records the source's last use).
-async fn claim_nonce(tx: &mut Conn, signed: &Signed, now: i64) -> ApiResult<()> {
     if !config::claim_nonce(tx, signed.source.id, &signed.nonce, now + NONCE_TTL_MS, now).await? {
-        return Err(coded(StatusCode::UNAUTHORIZED, "nonce_replayed", "X-Nonce 已使用过（重放请求）"));
+        return Err(nonce_replayed());
     }
+    config::touch_source(tx, signed.source.id, now).await?;
     Ok(())
 }
 
@@ -195,6 +188,22 @@ impl Job {
         }
     }
 
+    /// The request's signature, and the time it was received.
+    fn signed(&self) -> (&Signed, i64) {
+        match self {
+            Job::Single(w, _) => (&w.signed, w.now),
+            Job::Batch(b, _) => (&b.signed, b.now),
+        }
+    }
+
+    /// The job refused as a whole.
+    fn refused(&self, e: ApiError) -> Outcome {
+        match self {
+            Job::Single(..) => Outcome::Single(Err(e)),
+            Job::Batch(..) => Outcome::Batch(Err(e)),
+        }
+    }
+
     fn answer(self, outcome: Outcome) {
         match (self, outcome) {
             (Job::Single(_, reply), Outcome::Single(r)) => {
@@ -220,9 +229,15 @@ impl Job {
     }
 }
 
-/// Group commit: pushes that arrive together share one durable transaction (each clue in its own
-/// savepoint, so one refused item leaves the others intact), and their audit entries are appended
-/// together at the end of it. Every caller gets its answer only after the commit. Batches go
+impl Outcome {
+    fn is_ok(&self) -> bool {
+        matches!(self, Outcome::Single(Ok(_)) | Outcome::Batch(Ok(_)))
+    }
+}
+
+/// Group commit: pushes that arrive together share one durable transaction, and the writes that
+/// every clue makes (timeline events, audit entries, nonces, the sources' last use) are made once
+/// for the group at the end of it. Every caller gets its answer only after the commit. Batches go
 /// through the same writer, so SQLite never sees two writers.
 async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
     let queue = s.clue.intake_queue(|rx| {
@@ -253,17 +268,18 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
         if purge {
             purged = Some(std::time::Instant::now());
         }
-        match commit_group(&state, &jobs, purge).await {
+        match commit_group(&state, &jobs, purge, Mode::Group).await {
             Ok(outcomes) => {
                 for (job, o) in jobs.into_iter().zip(outcomes) {
                     job.answer(o);
                 }
             }
-            // A storage failure undoes the whole group: retry each job on its own.
-            Err(e) if jobs.len() > 1 => {
+            // A refusal after writing or a storage failure undoes the whole group: retry each job
+            // on its own.
+            Err(e) => {
                 tracing::warn!(error = %e, n = jobs.len(), "intake group undone, retrying its jobs one by one");
                 for job in jobs {
-                    match commit_group(&state, std::slice::from_ref(&job), false).await {
+                    match commit_group(&state, std::slice::from_ref(&job), false, Mode::Alone).await {
                         Ok(mut v) => match v.pop() {
                             Some(o) => job.answer(o),
                             None => job.fail(ApiError::internal("empty group")),
@@ -272,28 +288,34 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
                     }
                 }
             }
-            Err(e) => {
-                for job in jobs {
-                    job.fail(ApiError::internal(&e));
-                }
-            }
         }
     }
+}
+
+/// How the writer commits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// Several jobs at once, without savepoints: a clue refused after the engine wrote fails the
+    /// group, whose jobs are then retried one by one.
+    Group,
+    /// One job: a single push refused after writing is rolled back, and each batch item is in a
+    /// savepoint so that a refused item leaves the others intact.
+    Alone,
 }
 
 /// Run `f` in a savepoint: kept when it succeeds, undone when it refuses. A storage failure ends
 /// the whole group.
 async fn in_savepoint<T>(
     tx: &mut Conn,
-    f: impl AsyncFnOnce(&mut Conn) -> ApiResult<T>,
-) -> ApiResult<Result<T, ApiError>> {
+    f: impl AsyncFnOnce(&mut Conn) -> Result<T, IntakeError>,
+) -> ApiResult<Result<T, IntakeError>> {
     xiezhi_storage::db::savepoint(tx).await?;
     match f(tx).await {
         Ok(v) => {
             xiezhi_storage::db::release_savepoint(tx).await?;
             Ok(Ok(v))
         }
-        Err(ApiError::Internal(e)) => Err(ApiError::Internal(e)),
+        Err(IntakeError::Api(ApiError::Internal(e))) => Err(ApiError::Internal(e)),
         Err(e) => {
             xiezhi_storage::db::rollback_to_savepoint(tx).await?;
             Ok(Err(e))
@@ -301,138 +323,168 @@ async fn in_savepoint<T>(
     }
 }
 
-async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool) -> ApiResult<Vec<Outcome>> {
+fn nonce_replayed() -> ApiError {
+    coded(StatusCode::UNAUTHORIZED, "nonce_replayed", "X-Nonce 已使用过（重放请求）")
+}
+
+/// A refusal after writing: alone, roll back and answer it; in a group, undo the group (`Err`) so
+/// that its jobs are retried one by one.
+async fn refused_after_writing(mode: Mode, tx: xiezhi_storage::Tx, job: &Job, e: ApiError) -> ApiResult<Vec<Outcome>> {
+    if mode == Mode::Group {
+        return Err(ApiError::internal(format!("a push was refused after writing ({e}); group undone")));
+    }
+    tx.rollback().await.map_err(ApiError::internal)?;
+    Ok(vec![job.refused(e)])
+}
+
+async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool, mode: Mode) -> ApiResult<Vec<Outcome>> {
     let mut tx = s.db.begin().await?;
     if purge_nonces {
         config::purge_nonces(&mut tx, now_ms()).await?;
     }
     let rules = s.clue.rules(&mut tx).await?;
     let mut out = Vec::with_capacity(jobs.len());
-    let mut entries = Vec::new();
-    // Sources seen in this group and the latest time each was used.
-    let mut used = std::collections::BTreeMap::new();
-    for job in jobs {
+    let mut deferred = engine::Deferred::default();
+    // The jobs whose nonce is claimed at the end, and whether each wrote anything.
+    let mut claims: Vec<(usize, bool)> = Vec::new();
+    let mut nonces = std::collections::HashSet::new();
+    for (i, job) in jobs.iter().enumerate() {
+        let (signed, now) = job.signed();
+        if !nonces.insert((signed.source.id, signed.nonce.as_str())) {
+            out.push(job.refused(nonce_replayed()));
+            continue;
+        }
+        let inc = |raw, fingerprint: &Fingerprint, actor| Incoming {
+            source: &signed.source,
+            raw,
+            fingerprint: Some(fingerprint.clone()),
+            rules: Some(&rules),
+            actor,
+            now,
+            registered_at: now,
+        };
         match job {
             Job::Single(w, _) => {
-                // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes,
-                // and the nonce is claimed after it (a refused claim writes nothing). Any other
-                // refusal may follow writes: alone, the job's transaction is rolled back; in a
-                // group, the group fails and its jobs are retried one by one.
-                let inc = Incoming {
-                    source: &w.signed.source,
-                    raw: &w.raw,
-                    fingerprint: Some(w.fingerprint.clone()),
-                    rules: Some(&rules),
-                    actor: &w.actor,
-                    now: w.now,
-                    registered_at: w.now,
-                };
-                let r = match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone()).await {
-                    Ok((result, entry)) => match claim_nonce(&mut tx, &w.signed, w.now).await {
-                        Ok(()) => Ok((result, entry)),
-                        Err(e) if result.replayed => Err(e),
-                        Err(e) => return refused_after_writing(jobs.len(), tx, e).await,
-                    },
-                    Err(e @ (IntakeError::Invalid(_) | IntakeError::Conflict)) => Err(intake_error(e)),
+                // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
+                let inc = inc(&w.raw, &w.fingerprint, &w.actor);
+                match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
+                    Ok(result) => {
+                        claims.push((i, !result.replayed));
+                        out.push(Outcome::Single(Ok(result)));
+                    }
+                    Err(e @ (IntakeError::Invalid(_) | IntakeError::Conflict)) => {
+                        out.push(Outcome::Single(Err(intake_error(e))));
+                    }
                     Err(IntakeError::Api(ApiError::Internal(e))) => return Err(ApiError::Internal(e)),
-                    Err(IntakeError::Api(e)) => return refused_after_writing(jobs.len(), tx, e).await,
-                };
-                if r.is_ok() {
-                    used.insert(w.signed.source.id, w.now);
+                    Err(IntakeError::Api(e)) => return refused_after_writing(mode, tx, job, e).await,
                 }
-                out.push(Outcome::Single(r.map(|(result, entry)| {
-                    entries.extend(entry);
-                    result
-                })));
             }
             Job::Batch(b, _) => {
-                let r = commit_batch(s, &mut tx, &rules, b, &mut entries).await?;
-                if r.is_ok() {
-                    used.insert(b.signed.source.id, b.now);
+                let mut results = Vec::with_capacity(b.items.len());
+                let mut wrote = false;
+                for item in &b.items {
+                    let r = match item {
+                        BatchItem::Refused { error, .. } => Err(error.clone()),
+                        BatchItem::Valid { raw, clue, fingerprint, .. } => {
+                            let inc = inc(raw, fingerprint, &b.actor);
+                            let clue = (**clue).clone();
+                            let d = &mut deferred;
+                            let r = match mode {
+                                Mode::Alone => {
+                                    in_savepoint(&mut tx, async |tx| {
+                                        engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, clue, d).await
+                                    })
+                                    .await?
+                                }
+                                Mode::Group => {
+                                    match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, clue, d).await {
+                                        Err(IntakeError::Api(e)) => return Err(e),
+                                        r => r,
+                                    }
+                                }
+                            };
+                            wrote |= matches!(&r, Ok(r) if !r.replayed);
+                            r.map_err(batch_item_error)
+                        }
+                    };
+                    results.push(r);
                 }
-                out.push(Outcome::Batch(r));
+                claims.push((i, wrote));
+                out.push(Outcome::Batch(Ok(batch_result(&b.items, results))));
             }
+        }
+    }
+    // The nonces of the jobs that went through, claimed together. A replayed one refuses its job;
+    // if the job wrote, that is undone (alone: the transaction; in a group: the group).
+    let keys: Vec<(i64, &str, i64)> = claims
+        .iter()
+        .map(|(i, _)| {
+            let (signed, now) = jobs[*i].signed();
+            (signed.source.id, signed.nonce.as_str(), now + NONCE_TTL_MS)
+        })
+        .collect();
+    let claimed = config::claim_nonces(&mut tx, &keys, now_ms()).await?;
+    for ((i, wrote), ok) in claims.into_iter().zip(claimed) {
+        if ok {
+            continue;
+        }
+        if wrote {
+            return refused_after_writing(mode, tx, &jobs[i], nonce_replayed()).await;
+        }
+        out[i] = jobs[i].refused(nonce_replayed());
+    }
+    // Sources seen in this group and the latest time each was used.
+    let mut used = std::collections::BTreeMap::new();
+    for (job, o) in jobs.iter().zip(&out) {
+        if o.is_ok() {
+            let (signed, now) = job.signed();
+            let at = used.entry(signed.source.id).or_insert(now);
+            *at = (*at).max(now);
         }
     }
     for (source, at) in used {
         config::touch_source(&mut tx, source, at).await?;
     }
-    xiezhi_storage::audit::append_many(&mut tx, &entries).await?;
+    deferred.write(&mut tx).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(out)
 }
 
-/// A single push refused after the engine wrote: alone, roll back and answer the refusal; in a
-/// group, fail the group so that its jobs are retried one by one.
-async fn refused_after_writing(group: usize, tx: xiezhi_storage::Tx, e: ApiError) -> ApiResult<Vec<Outcome>> {
-    if group > 1 {
-        return Err(ApiError::internal(format!("a push was refused after writing ({e}); group undone")));
+/// An item's refusal as the batch answer states it.
+fn batch_item_error(e: IntakeError) -> ItemError {
+    match intake_error(e) {
+        ApiError::Validation(errs) => item_error(errs),
+        ApiError::Coded { code, message, .. } | ApiError::Conflict { code, message, .. } => {
+            ItemError { code: code.into(), message, fields: vec![] }
+        }
+        other => ItemError { code: "refused".into(), message: other.to_string(), fields: vec![] },
     }
-    tx.rollback().await.map_err(ApiError::internal)?;
-    Ok(vec![Outcome::Single(Err(e))])
 }
 
-/// One batch inside the group's transaction: its nonce (a refused claim writes nothing), then
-/// each valid item in a savepoint.
-async fn commit_batch(
-    s: &AppState,
-    tx: &mut Conn,
-    rules: &Rules,
-    b: &BatchWork,
-    entries: &mut Vec<NewAudit>,
-) -> ApiResult<ApiResult<BatchResult>> {
-    match claim_nonce(tx, &b.signed, b.now).await {
-        Ok(()) => {}
-        Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
-        Err(e) => return Ok(Err(e)),
-    }
-    let mut results = Vec::with_capacity(b.items.len());
+/// The answer to a batch: a result per item, in order.
+fn batch_result(items: &[BatchItem], results: Vec<Result<IntakeResult, ItemError>>) -> BatchResult {
     let (mut accepted, mut rejected) = (0, 0);
-    for (index, item) in b.items.iter().enumerate() {
-        let (id, outcome) = match item {
-            BatchItem::Refused { id, error } => (id, Err(error.clone())),
-            BatchItem::Valid { id, raw, clue, fingerprint } => {
-                let r = in_savepoint(tx, async |tx| {
-                    let inc = Incoming {
-                        source: &b.signed.source,
-                        raw,
-                        fingerprint: Some(fingerprint.clone()),
-                        rules: Some(rules),
-                        actor: &b.actor,
-                        now: b.now,
-                        registered_at: b.now,
-                    };
-                    engine::intake_deferred(&s.clue, &s.cipher, tx, &inc, (**clue).clone()).await.map_err(intake_error)
-                })
-                .await?;
-                (
-                    id,
-                    r.map(|(result, entry)| {
-                        entries.extend(entry);
-                        result
-                    })
-                    .map_err(|e| match e {
-                        ApiError::Validation(errs) => item_error(errs),
-                        ApiError::Coded { code, message, .. } | ApiError::Conflict { code, message, .. } => {
-                            ItemError { code: code.into(), message, fields: vec![] }
-                        }
-                        other => ItemError { code: "refused".into(), message: other.to_string(), fields: vec![] },
-                    }),
-                )
+    let results = items
+        .iter()
+        .zip(results)
+        .enumerate()
+        .map(|(index, (item, r))| {
+            let source_clue_id = match item {
+                BatchItem::Refused { id, .. } | BatchItem::Valid { id, .. } => id.clone(),
+            };
+            match r {
+                Ok(r) => {
+                    accepted += 1;
+                    ItemResult { index, source_clue_id, ok: true, result: Some(r), error: None }
+                }
+                Err(e) => {
+                    rejected += 1;
+                    ItemResult { index, source_clue_id, ok: false, result: None, error: Some(e) }
+                }
             }
-        };
-        results.push(match outcome {
-            Ok(r) => {
-                accepted += 1;
-                ItemResult { index, source_clue_id: id.clone(), ok: true, result: Some(r), error: None }
-            }
-            Err(e) => {
-                rejected += 1;
-                ItemResult { index, source_clue_id: id.clone(), ok: false, result: None, error: Some(e) }
-            }
-        });
-    }
-    Ok(Ok(BatchResult { accepted, rejected, results }))
+        })
+        .collect();
+    BatchResult { accepted, rejected, results }
 }
 
 /// Push one clue.

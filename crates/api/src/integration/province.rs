@@ -60,35 +60,44 @@ impl Options {
     }
 }
 
+fn province_event(case_id: i64, action: &str, name: &str, comment: String, now: i64) -> NewEvent {
+    NewEvent {
+        case_id,
+        at: now,
+        actor_name: "省执法平台".into(),
+        action: action.into(),
+        action_name: name.into(),
+        comment,
+        ..Default::default()
+    }
+}
+
 async fn event(tx: &mut Conn, case_id: i64, action: &str, name: &str, comment: String, now: i64) -> ApiResult<()> {
-    cases::insert_event(
-        tx,
-        &NewEvent {
-            case_id,
-            at: now,
-            actor_name: "省执法平台".into(),
-            action: action.into(),
-            action_name: name.into(),
-            comment,
-            ..Default::default()
-        },
-    )
-    .await?;
+    cases::insert_event(tx, &province_event(case_id, action, name, comment, now)).await?;
     Ok(())
 }
 
-/// At intake, in the transaction that creates the case: queue the push when the province link is
-/// enabled and the case's category is configured. Clues that came from the province stay here.
-pub async fn queue_new_case(rules: &Rules, tx: &mut Conn, case_id: i64, source_kind: &str, now: i64) -> ApiResult<()> {
+/// Whether intake pushes a new case to the province, and with which options: when the province
+/// link is enabled and the case's category is configured. Clues that came from the province stay
+/// here.
+pub async fn pushes(
+    rules: &Rules,
+    tx: &mut Conn,
+    source_kind: &str,
+    category_code: &str,
+) -> ApiResult<Option<Options>> {
     let row = rules.get(Key::System(system::PROVINCE), store::system(tx, system::PROVINCE)).await?;
     if row.enabled == 0 || source_kind == "province" {
-        return Ok(());
+        return Ok(None);
     }
     let opts = Options::of(&serde_json::from_str(&row.options).unwrap_or(Value::Null));
+    Ok(opts.covers(category_code).then_some(opts))
+}
+
+/// At intake, in the transaction that creates the case, for a case that [`pushes`] sends (with
+/// those options): queue the push. Returns the timeline event for the caller to write.
+pub async fn queue_new_case(tx: &mut Conn, case_id: i64, opts: &Options, now: i64) -> ApiResult<NewEvent> {
     let c = cases::case_row(tx, case_id).await?;
-    if !opts.covers(&c.category_code) {
-        return Ok(());
-    }
     let subject = c.subject_type.as_deref().map(|t| p::Subject {
         subject_type: match t {
             "enterprise" => "enterprise".into(),
@@ -138,8 +147,13 @@ pub async fn queue_new_case(rules: &Rules, tx: &mut Conn, case_id: i64, source_k
         },
     )
     .await?;
-    event(tx, case_id, "province_push", "推送省平台", format!("按“{}”排队推送至省执法平台", interface.label()), now)
-        .await
+    Ok(province_event(
+        case_id,
+        "province_push",
+        "推送省平台",
+        format!("按“{}”排队推送至省执法平台", interface.label()),
+        now,
+    ))
 }
 
 /// After a transition: a case voided, or recalled from the province, is released there (F87).

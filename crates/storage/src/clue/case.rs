@@ -3,7 +3,7 @@
 use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, values_placeholders};
+use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -56,6 +56,7 @@ pub async fn dedup_params(conn: &mut Conn, category_id: i64) -> StorageResult<De
 pub struct Candidate {
     pub id: i64,
     pub case_no: String,
+    pub status: String,
     pub category_code: String,
     pub lon: Option<f64>,
     pub lat: Option<f64>,
@@ -63,7 +64,7 @@ pub struct Candidate {
     pub dedup_terms: String,
 }
 
-const CANDIDATE_SELECT: &str = "SELECT c.id, c.case_no, k.code AS category_code, c.lon, c.lat, c.reported_at, c.dedup_terms \
+const CANDIDATE_SELECT: &str = "SELECT c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, c.reported_at, c.dedup_terms \
      FROM cases c JOIN categories k ON k.id = c.category_id";
 
 /// Open cases in the given grid cells reported within `[from, to]`.
@@ -332,15 +333,23 @@ pub struct NewCase {
     pub subject_name: Option<String>,
     pub subject_code: Option<String>,
     pub created_at: i64,
+    /// Where the case starts: its status and the activity its workflow entered.
+    pub status: String,
+    pub activity: Option<String>,
+    pub activity_name: Option<String>,
+    pub due_at: Option<i64>,
+    pub warn_at: Option<i64>,
+    pub closed_at: Option<i64>,
 }
 
 pub async fn insert_case(conn: &mut Conn, c: &NewCase) -> StorageResult<i64> {
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO cases (case_no, title, description, address, region_code, county_code, lon, lat, grid_cell, category_id, \
-         case_type_id, severity_id, source_id, reported_at, occurred_at, status, tier, department_id, grading, grading_rule_id, \
-         time_limit_hours, workflow_version_id, dedup_terms, subject_type, subject_name, subject_code, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, 'active', $16, $17, $18, $19, $20, $21, \
-         $22, $23, $24, $25, $26, $26) RETURNING id",
+         case_type_id, severity_id, source_id, reported_at, occurred_at, tier, department_id, grading, grading_rule_id, \
+         time_limit_hours, workflow_version_id, dedup_terms, subject_type, subject_name, subject_code, created_at, updated_at, \
+         status, activity, activity_name, due_at, warn_at, closed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
+         $22, $23, $24, $25, $26, $26, $27, $28, $29, $30, $31, $32) RETURNING id",
     )
     .bind(&c.case_no)
     .bind(&c.title)
@@ -368,6 +377,12 @@ pub async fn insert_case(conn: &mut Conn, c: &NewCase) -> StorageResult<i64> {
     .bind(&c.subject_name)
     .bind(&c.subject_code)
     .bind(c.created_at)
+    .bind(&c.status)
+    .bind(&c.activity)
+    .bind(&c.activity_name)
+    .bind(c.due_at)
+    .bind(c.warn_at)
+    .bind(c.closed_at)
     .fetch_one(&mut *conn)
     .await?;
     Ok(id)
@@ -530,8 +545,13 @@ pub async fn set_merged(conn: &mut Conn, id: i64, into: i64, now: i64) -> Storag
     Ok(())
 }
 
-pub async fn touch(conn: &mut Conn, id: i64, now: i64) -> StorageResult<()> {
-    sqlx::query("UPDATE cases SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *conn).await?;
+/// Count one more clue merged into a case, and mark the case as updated.
+pub async fn add_clue(conn: &mut Conn, id: i64, now: i64) -> StorageResult<()> {
+    sqlx::query("UPDATE cases SET clue_count = clue_count + 1, updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
     Ok(())
 }
 
@@ -683,32 +703,31 @@ pub async fn insert_event(conn: &mut Conn, e: &NewEvent) -> StorageResult<i64> {
     Ok(id)
 }
 
-/// Insert several events of one moment with one statement (in order).
+/// Insert events in order, several rows per statement.
 pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResult<()> {
-    if events.is_empty() {
-        return Ok(());
+    for chunk in insert_chunks(events) {
+        let sql = format!(
+            "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
+             VALUES {}",
+            values_placeholders(chunk.len(), 11)
+        );
+        let mut q = sqlx::query(dynamic(sql));
+        for e in chunk {
+            q = q
+                .bind(e.case_id)
+                .bind(e.at)
+                .bind(e.actor_id)
+                .bind(&e.actor_name)
+                .bind(&e.action)
+                .bind(&e.action_name)
+                .bind(&e.from_activity)
+                .bind(&e.to_activity)
+                .bind(&e.to_name)
+                .bind(&e.comment)
+                .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() });
+        }
+        q.execute(&mut *conn).await?;
     }
-    let sql = format!(
-        "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
-         VALUES {}",
-        values_placeholders(events.len(), 11)
-    );
-    let mut q = sqlx::query(dynamic(sql));
-    for e in events {
-        q = q
-            .bind(e.case_id)
-            .bind(e.at)
-            .bind(e.actor_id)
-            .bind(&e.actor_name)
-            .bind(&e.action)
-            .bind(&e.action_name)
-            .bind(&e.from_activity)
-            .bind(&e.to_activity)
-            .bind(&e.to_name)
-            .bind(&e.comment)
-            .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() });
-    }
-    q.execute(&mut *conn).await?;
     Ok(())
 }
 

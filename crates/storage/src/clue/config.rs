@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, Where, dynamic};
+use crate::query::{Bind, Where, dynamic, insert_chunks, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -836,20 +836,37 @@ pub async fn claim_nonce(
     expires_at: i64,
     now: i64,
 ) -> StorageResult<bool> {
-    // A nonce whose entry has expired may be claimed again (its row is reused); expired rows are
-    // removed in bulk by `purge_nonces`, not on every request.
-    let r = sqlx::query(
-        "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (source_id, nonce) DO UPDATE SET expires_at = excluded.expires_at \
-         WHERE intake_nonces.expires_at < $4",
-    )
-    .bind(source_id)
-    .bind(nonce)
-    .bind(expires_at)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(r.rows_affected() == 1)
+    Ok(claim_nonces(conn, &[(source_id, nonce, expires_at)], now).await?.first().copied().unwrap_or(false))
+}
+
+/// Remember several nonces, each `(source id, nonce, expires at)`, with a few statements; for each,
+/// false when its source used it already (a replay, also within the list).
+pub async fn claim_nonces(conn: &mut Conn, nonces: &[(i64, &str, i64)], now: i64) -> StorageResult<Vec<bool>> {
+    // One row per key in a statement: PostgreSQL refuses an upsert that touches a row twice.
+    let mut seen = std::collections::HashSet::new();
+    let fresh: Vec<_> = nonces.iter().enumerate().filter(|(_, (s, n, _))| seen.insert((*s, *n))).collect();
+    let mut claimed = std::collections::HashSet::new();
+    for chunk in insert_chunks(&fresh) {
+        // A nonce whose entry has expired may be claimed again (its row is reused); expired rows are
+        // removed in bulk by `purge_nonces`, not on every request.
+        let sql = format!(
+            "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES {} \
+             ON CONFLICT (source_id, nonce) DO UPDATE SET expires_at = excluded.expires_at \
+             WHERE intake_nonces.expires_at < ${} RETURNING source_id, nonce",
+            values_placeholders(chunk.len(), 3),
+            chunk.len() * 3 + 1
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(dynamic(sql));
+        for (_, (source_id, nonce, expires_at)) in chunk {
+            q = q.bind(*source_id).bind(*nonce).bind(*expires_at);
+        }
+        claimed.extend(q.bind(now).fetch_all(&mut *conn).await?);
+    }
+    let mut out = vec![false; nonces.len()];
+    for (i, (source_id, nonce, _)) in fresh {
+        out[i] = claimed.contains(&(*source_id, (*nonce).to_owned()));
+    }
+    Ok(out)
 }
 
 /// Remove the nonces that have expired; returns how many.
