@@ -35,7 +35,7 @@ use sqlx::{AnyConnection, Connection};
 use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict, verdict};
 use xiezhi_domain::clue::intake::format_time;
 use xiezhi_domain::geo::Point;
-use xiezhi_storage::clue::case::{Candidate, candidates_by_cells, dedup_params};
+use xiezhi_storage::clue::case::{Candidate, Narrow, candidates_by_cells, dedup_params};
 
 use common::{Conn, Creds, ms, percentile, push, register_source};
 
@@ -339,7 +339,7 @@ fn nine_cells(p: Point) -> Vec<i64> {
 
 /// The candidate query of a fresh clue at 2,000 random points: latencies and candidates found.
 async fn candidate_queries(url: &str, now: i64) -> (Vec<Duration>, Vec<usize>) {
-    // A plain connection, configured like the server's (default page cache).
+    // A plain connection (default page cache), without the engine's narrowing to the distance box.
     let mut c = AnyConnection::connect(url).await.unwrap();
     let mut rng = StdRng::seed_from_u64(2);
     let window = 72 * 3_600_000;
@@ -347,7 +347,8 @@ async fn candidate_queries(url: &str, now: i64) -> (Vec<Duration>, Vec<usize>) {
     for _ in 0..CANDIDATE_QUERIES {
         let cells = nine_cells(random_point(&mut rng));
         let t = Instant::now();
-        let rows: Vec<Candidate> = candidates_by_cells(&mut c, &cells, now - window, now + window).await.unwrap();
+        let rows: Vec<Candidate> =
+            candidates_by_cells(&mut c, &cells, now - window, now + window, Narrow::default()).await.unwrap();
         lat.push(t.elapsed());
         found.push(rows.len());
     }

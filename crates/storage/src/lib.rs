@@ -17,5 +17,5 @@ pub mod platform;
 pub mod query;
 pub mod zzd;
 
-pub use db::{Backend, Conn, Db, DbOptions, Tx};
+pub use db::{Backend, Conn, Db, DbOptions, HeldConn, Tx, TxOn};
 pub use error::{StorageError, StorageResult};

@@ -8,6 +8,7 @@ use sqlx::{Any, FromRow};
 #[derive(Debug, Clone)]
 pub enum Bind {
     I64(i64),
+    F64(f64),
     Text(String),
 }
 
@@ -57,6 +58,7 @@ impl Where {
         for b in &self.binds {
             q = match b {
                 Bind::I64(v) => q.bind(*v),
+                Bind::F64(v) => q.bind(*v),
                 Bind::Text(v) => q.bind(v.clone()),
             };
         }
@@ -70,6 +72,7 @@ impl Where {
         for b in &self.binds {
             q = match b {
                 Bind::I64(v) => q.bind(*v),
+                Bind::F64(v) => q.bind(*v),
                 Bind::Text(v) => q.bind(v.clone()),
             };
         }

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 use utoipa::ToSchema;
 use xiezhi_domain::FieldError;
 use xiezhi_domain::clue::calendar::{self, Calendar};
-use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict};
+use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Site, Verdict, proximity};
 use xiezhi_domain::clue::grading::{GradingConditions, GradingInput};
 use xiezhi_domain::clue::intake::{self as spec, IntakeClue};
 use xiezhi_domain::clue::numbering::{NumberContext, Pattern};
@@ -503,22 +503,36 @@ pub async fn intake_deferred(
             weights: [settings.weight_category, settings.weight_proximity, settings.weight_text],
         };
         let (from, to) = (clue.reported_at - params.window_ms, clue.reported_at + params.window_ms);
+        // Only candidates that can pass the gates of the score: within twice the radius, and of
+        // the same major category when that is required.
+        let major = params.same_category.then(|| category.code.get(..3).unwrap_or(&category.code));
         let candidates = match clue.point {
-            Some(p) => store::candidates_by_cells(tx, &cells_around(p, 2.0 * params.radius_m), from, to).await?,
-            None => store::candidates_by_region(tx, &region_code, from, to).await?,
+            Some(p) => {
+                let reach = 2.0 * params.radius_m;
+                let narrow = store::Narrow { bbox: Some(bbox_around(p, reach)), major };
+                store::candidates_by_cells(tx, &cells_around(p, reach), from, to, narrow).await?
+            }
+            None => {
+                let narrow = store::Narrow { bbox: None, major };
+                store::candidates_by_region(tx, &region_code, from, to, narrow).await?
+            }
         };
         let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
         let new = Report { point: here, at_ms: clue.reported_at, category: &category.code, fingerprint: &fp };
         for c in candidates {
-            let cfp = Fingerprint::from_terms(
-                c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-            );
-            let old = Report {
+            let site = Site {
                 point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
                 at_ms: c.reported_at,
                 category: &c.category_code,
-                fingerprint: &cfp,
             };
+            // The text only of candidates that pass the gates.
+            if proximity(&params, new.site(), site).is_none() {
+                continue;
+            }
+            let cfp = Fingerprint::from_terms(
+                c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            );
+            let old = Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: &cfp };
             let v = xiezhi_domain::clue::dedup::verdict(&params, &new, &old);
             let better = match (&verdict, v) {
                 (_, Verdict::Distinct) => false,
@@ -837,6 +851,15 @@ fn strength(v: Verdict) -> f64 {
 /// Grid cell of a point (cells of 0.005°, about 500 m).
 pub fn grid_cell(p: Point) -> i64 {
     ((p.lon * 200.0).floor() as i64) * 100_000 + (p.lat * 200.0).floor() as i64
+}
+
+/// `[lon_min, lat_min, lon_max, lat_max]` of a square of `reach_m` around a point (a little wider,
+/// so that the distance gate alone decides at its edge).
+fn bbox_around(p: Point, reach_m: f64) -> [f64; 4] {
+    let reach = reach_m * 1.01 + 1.0;
+    let dlat = reach / 111_000.0;
+    let dlon = reach / (111_000.0 * p.lat.to_radians().cos().max(0.1));
+    [p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat]
 }
 
 /// Cells covering a square of `reach_m` around a point.

@@ -18,9 +18,9 @@ use xiezhi_domain::clue::dedup::Fingerprint;
 use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
-use xiezhi_storage::Conn;
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
+use xiezhi_storage::{Conn, HeldConn, TxOn};
 
 use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
@@ -252,6 +252,9 @@ const NONCE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60
 
 async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
     let mut purged: Option<std::time::Instant> = None;
+    // The writer's own connection, kept between groups (see `Db::begin_on`); given back after a
+    // failure, in case the failure was the connection's.
+    let mut held: Option<HeldConn> = None;
     while let Some(first) = rx.recv().await {
         let mut clues = first.clues();
         let mut jobs = vec![first];
@@ -268,7 +271,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
         if purge {
             purged = Some(std::time::Instant::now());
         }
-        match commit_group(&state, &jobs, purge, Mode::Group).await {
+        match commit_group(&state, &mut held, &jobs, purge, Mode::Group).await {
             Ok(outcomes) => {
                 for (job, o) in jobs.into_iter().zip(outcomes) {
                     job.answer(o);
@@ -278,13 +281,17 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
             // on its own.
             Err(e) => {
                 tracing::warn!(error = %e, n = jobs.len(), "intake group undone, retrying its jobs one by one");
+                held = None;
                 for job in jobs {
-                    match commit_group(&state, std::slice::from_ref(&job), false, Mode::Alone).await {
+                    match commit_group(&state, &mut held, std::slice::from_ref(&job), false, Mode::Alone).await {
                         Ok(mut v) => match v.pop() {
                             Some(o) => job.answer(o),
                             None => job.fail(ApiError::internal("empty group")),
                         },
-                        Err(e) => job.fail(e),
+                        Err(e) => {
+                            held = None;
+                            job.fail(e);
+                        }
                     }
                 }
             }
@@ -329,7 +336,7 @@ fn nonce_replayed() -> ApiError {
 
 /// A refusal after writing: alone, roll back and answer it; in a group, undo the group (`Err`) so
 /// that its jobs are retried one by one.
-async fn refused_after_writing(mode: Mode, tx: xiezhi_storage::Tx, job: &Job, e: ApiError) -> ApiResult<Vec<Outcome>> {
+async fn refused_after_writing(mode: Mode, tx: TxOn<'_>, job: &Job, e: ApiError) -> ApiResult<Vec<Outcome>> {
     if mode == Mode::Group {
         return Err(ApiError::internal(format!("a push was refused after writing ({e}); group undone")));
     }
@@ -337,8 +344,18 @@ async fn refused_after_writing(mode: Mode, tx: xiezhi_storage::Tx, job: &Job, e:
     Ok(vec![job.refused(e)])
 }
 
-async fn commit_group(s: &AppState, jobs: &[Job], purge_nonces: bool, mode: Mode) -> ApiResult<Vec<Outcome>> {
-    let mut tx = s.db.begin().await?;
+async fn commit_group(
+    s: &AppState,
+    held: &mut Option<HeldConn>,
+    jobs: &[Job],
+    purge_nonces: bool,
+    mode: Mode,
+) -> ApiResult<Vec<Outcome>> {
+    let conn = match held {
+        Some(c) => c,
+        None => held.insert(s.db.conn().await?),
+    };
+    let mut tx = s.db.begin_on(conn).await?;
     if purge_nonces {
         config::purge_nonces(&mut tx, now_ms()).await?;
     }

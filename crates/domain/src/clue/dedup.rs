@@ -222,9 +222,24 @@ fn major(code: &str) -> &str {
 /// (configuration in `dedup_settings`; these are the values measured in docs/dedup.md).
 pub const DEFAULT_WEIGHTS: [f64; 3] = [0.5, 0.25, 0.25];
 
-/// Combined score in 0..=1, or `None` when a gate (distance beyond twice the radius, outside the
-/// time window, different category family when required) rules a duplicate out.
-pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64> {
+/// Where and when a report is, and its category: what the gates of [`score`] look at.
+#[derive(Debug, Clone, Copy)]
+pub struct Site<'a> {
+    pub point: Point,
+    pub at_ms: i64,
+    pub category: &'a str,
+}
+
+impl<'a> Report<'a> {
+    pub fn site(&self) -> Site<'a> {
+        Site { point: self.point, at_ms: self.at_ms, category: self.category }
+    }
+}
+
+/// The proximity part of [`score`], or `None` when a gate (distance beyond twice the radius,
+/// outside the time window, different category family when required) rules a duplicate out. Cheap:
+/// a caller can skip the text of candidates that fail it.
+pub fn proximity(p: &DedupParams, new: Site<'_>, old: Site<'_>) -> Option<f64> {
     if (new.at_ms - old.at_ms).abs() > p.window_ms {
         return None;
     }
@@ -236,7 +251,12 @@ pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64>
         return None;
     }
     // Full proximity within half the radius, falling to 0 at twice the radius.
-    let prox = if d <= p.radius_m / 2.0 { 1.0 } else { (2.0 * p.radius_m - d) / (1.5 * p.radius_m) };
+    Some(if d <= p.radius_m / 2.0 { 1.0 } else { (2.0 * p.radius_m - d) / (1.5 * p.radius_m) })
+}
+
+/// Combined score in 0..=1, or `None` when a gate rules a duplicate out (see [`proximity`]).
+pub fn score(p: &DedupParams, new: &Report<'_>, old: &Report<'_>) -> Option<f64> {
+    let prox = proximity(p, new.site(), old.site())?;
     // Reporters word the same problem very differently (median word/bigram similarity of true
     // duplicates is about 0.35), so text similarity counts fully from 0.5 on.
     let text = (text_similarity(new.fingerprint, old.fingerprint) / 0.5).min(1.0);

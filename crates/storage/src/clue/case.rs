@@ -67,8 +67,37 @@ pub struct Candidate {
 const CANDIDATE_SELECT: &str = "SELECT c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, c.reported_at, c.dedup_terms \
      FROM cases c JOIN categories k ON k.id = c.category_id";
 
+/// What dedup candidates must also match besides their place and time.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Narrow<'a> {
+    /// Coordinates within `[lon_min, lat_min, lon_max, lat_max]`.
+    pub bbox: Option<[f64; 4]>,
+    /// A category whose code starts with this (the major category).
+    pub major: Option<&'a str>,
+}
+
+impl Narrow<'_> {
+    fn apply(&self, w: &mut Where) {
+        if let Some([x0, y0, x1, y1]) = self.bbox {
+            w.and("c.lon >= {}", Bind::F64(x0));
+            w.and("c.lon <= {}", Bind::F64(x1));
+            w.and("c.lat >= {}", Bind::F64(y0));
+            w.and("c.lat <= {}", Bind::F64(y1));
+        }
+        if let Some(m) = self.major {
+            w.and("k.code LIKE {}", Bind::Text(format!("{m}%")));
+        }
+    }
+}
+
 /// Open cases in the given grid cells reported within `[from, to]`.
-pub async fn candidates_by_cells(conn: &mut Conn, cells: &[i64], from: i64, to: i64) -> StorageResult<Vec<Candidate>> {
+pub async fn candidates_by_cells(
+    conn: &mut Conn,
+    cells: &[i64],
+    from: i64,
+    to: i64,
+    narrow: Narrow<'_>,
+) -> StorageResult<Vec<Candidate>> {
     if cells.is_empty() {
         return Ok(Vec::new());
     }
@@ -78,6 +107,7 @@ pub async fn candidates_by_cells(conn: &mut Conn, cells: &[i64], from: i64, to: 
     w.and("c.reported_at >= {}", Bind::I64(from));
     w.and("c.reported_at <= {}", Bind::I64(to));
     w.and_raw("c.status IN ('active', 'suspended')");
+    narrow.apply(&mut w);
     let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
     Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
 }
@@ -88,16 +118,16 @@ pub async fn candidates_by_region(
     region_code: &str,
     from: i64,
     to: i64,
+    narrow: Narrow<'_>,
 ) -> StorageResult<Vec<Candidate>> {
-    Ok(sqlx::query_as(dynamic(format!(
-        "{CANDIDATE_SELECT} WHERE c.region_code = $1 AND c.reported_at >= $2 AND c.reported_at <= $3 \
-         AND c.status IN ('active', 'suspended') AND c.grid_cell IS NULL LIMIT 500"
-    )))
-    .bind(region_code)
-    .bind(from)
-    .bind(to)
-    .fetch_all(&mut *conn)
-    .await?)
+    let mut w = Where::new();
+    w.and("c.region_code = {}", Bind::Text(region_code.to_owned()));
+    w.and("c.reported_at >= {}", Bind::I64(from));
+    w.and("c.reported_at <= {}", Bind::I64(to));
+    w.and_raw("c.status IN ('active', 'suspended') AND c.grid_cell IS NULL");
+    narrow.apply(&mut w);
+    let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
+    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
 }
 
 /// The most specific enabled responsibility rule for a category in a township, county or city:
