@@ -573,6 +573,40 @@ async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
     assert_eq!(app.count("intake_nonces").await, 32, "refused pushes leave no nonce behind");
 }
 
+#[tokio::test]
+async fn concurrent_pushes_of_one_id_make_one_clue() {
+    let f = setup().await;
+    let app = std::sync::Arc::new(f.app);
+    let same = clue("DUP-1", "丽阳街口有人占道经营摆摊卖水果", "E0502", 119.92, 28.45);
+    let mut other = same.clone();
+    other["description"] = json!("同一编号但内容不同的线索");
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let app = app.clone();
+        // Every fourth push sends different content under the same id.
+        let c = if i % 4 == 3 { other.clone() } else { same.clone() };
+        tasks.push(tokio::spawn(async move { push(&app, &c).await }));
+    }
+    let mut answers = Vec::new();
+    for t in tasks {
+        answers.push(t.await.unwrap());
+    }
+    let created: Vec<&Value> = answers.iter().filter(|(st, _)| *st == StatusCode::CREATED).map(|a| &a.1).collect();
+    assert_eq!(created.len(), 1, "{answers:?}");
+    let first = created[0]["clue_id"].clone();
+    for (st, body) in &answers {
+        match *st {
+            StatusCode::CREATED => {}
+            StatusCode::OK => {
+                assert_eq!((body["replayed"].as_bool(), &body["clue_id"]), (Some(true), &first), "{body}");
+            }
+            _ => assert_error(*st, body, StatusCode::CONFLICT, "idempotency_conflict"),
+        }
+    }
+    assert_eq!(app.count("clues").await, 1);
+    assert_eq!(app.count("cases").await, 1);
+}
+
 // ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------
 
 use std::sync::Arc;

@@ -184,7 +184,7 @@ async fn take_in(
     let inc = Incoming {
         source,
         raw: &raw,
-        fingerprint: None,
+        ahead: None,
         rules: None,
         actor: &actor,
         now: registered,

@@ -335,14 +335,25 @@ impl From<StorageError> for IntakeError {
 pub struct Incoming<'a> {
     pub source: &'a SourceRow,
     pub raw: &'a Value,
-    /// Dedup fingerprint computed ahead (outside the write transaction), if any.
-    pub fingerprint: Option<Fingerprint>,
+    /// Work done ahead, outside the write transaction, if any.
+    pub ahead: Option<&'a Ahead>,
     /// The rules already read in this transaction (a group commit reads them once), if any.
     pub rules: Option<&'a Rules>,
     pub actor: &'a Actor,
     pub now: i64,
     /// Time the case is registered at (= now, except for historical demo data).
     pub registered_at: i64,
+}
+
+/// Work done for a clue before its write transaction, in parallel with other requests.
+#[derive(Debug, Clone)]
+pub struct Ahead {
+    /// The dedup fingerprint.
+    pub fingerprint: Fingerprint,
+    /// The source had no clue with this id just before: the transaction does not look again. A
+    /// concurrent push of the same id then fails on the unique index, and the caller retries it
+    /// without this.
+    pub new_id: bool,
 }
 
 fn invalid(field: &'static str, m: impl Into<String>) -> IntakeError {
@@ -436,7 +447,11 @@ pub async fn intake_deferred(
         }
     };
     let hash = spec::payload_hash(inc.raw);
-    if let Some((id, prior_hash, result, _)) = store::find_clue(tx, source.id, &clue.source_clue_id).await? {
+    let prior = match inc.ahead {
+        Some(a) if a.new_id => None,
+        _ => store::find_clue(tx, source.id, &clue.source_clue_id).await?,
+    };
+    if let Some((id, prior_hash, result, _)) = prior {
         if prior_hash != hash {
             return Err(IntakeError::Conflict);
         }
@@ -487,8 +502,8 @@ pub async fn intake_deferred(
     let county_code = regions.county_of(&region_code);
 
     // Dedup.
-    let fp = match &inc.fingerprint {
-        Some(f) => f.clone(),
+    let fp = match inc.ahead {
+        Some(a) => a.fingerprint.clone(),
         None => fingerprint(rt, &clue),
     };
     let settings = rules.get(Key::Dedup(category.id), store::dedup_params(tx, category.id)).await?;

@@ -14,7 +14,6 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::FieldError;
-use xiezhi_domain::clue::dedup::Fingerprint;
 use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
@@ -22,7 +21,8 @@ use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
 use xiezhi_storage::{Conn, HeldConn, TxOn};
 
-use crate::clue::engine::{self, Actor, Incoming, IntakeError, IntakeResult};
+use crate::clue::engine::{self, Actor, Ahead, Incoming, IntakeError, IntakeResult};
+use crate::clue::rules::Rules;
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientMeta, Json, Path};
 use crate::{AppState, now_ms};
@@ -149,7 +149,7 @@ pub struct Work {
     signed: Signed,
     raw: Value,
     clue: IntakeClue,
-    fingerprint: Fingerprint,
+    ahead: Ahead,
     actor: Actor,
     now: i64,
 }
@@ -157,7 +157,7 @@ pub struct Work {
 /// One item of a batch: refused before the writer, or validated and fingerprinted.
 enum BatchItem {
     Refused { id: Option<String>, error: ItemError },
-    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, fingerprint: Fingerprint },
+    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, ahead: Ahead },
 }
 
 /// A validated batch waiting for the writer.
@@ -371,19 +371,14 @@ async fn commit_group(
             out.push(job.refused(nonce_replayed()));
             continue;
         }
-        let inc = |raw, fingerprint: &Fingerprint, actor| Incoming {
-            source: &signed.source,
-            raw,
-            fingerprint: Some(fingerprint.clone()),
-            rules: Some(&rules),
-            actor,
-            now,
-            registered_at: now,
-        };
+        // Alone, the work done ahead is not trusted to know that an id is new (that is how a
+        // group undone by a concurrent push of the same id gets its answer).
+        let trusted = |a: &Ahead| Ahead { new_id: a.new_id && mode == Mode::Group, fingerprint: a.fingerprint.clone() };
         match job {
             Job::Single(w, _) => {
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
-                let inc = inc(&w.raw, &w.fingerprint, &w.actor);
+                let ahead = trusted(&w.ahead);
+                let inc = incoming(signed, &w.raw, &ahead, &rules, &w.actor, now);
                 match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
                     Ok(result) => {
                         claims.push((i, !result.replayed));
@@ -402,8 +397,9 @@ async fn commit_group(
                 for item in &b.items {
                     let r = match item {
                         BatchItem::Refused { error, .. } => Err(error.clone()),
-                        BatchItem::Valid { raw, clue, fingerprint, .. } => {
-                            let inc = inc(raw, fingerprint, &b.actor);
+                        BatchItem::Valid { raw, clue, ahead, .. } => {
+                            let ahead = trusted(ahead);
+                            let inc = incoming(signed, raw, &ahead, &rules, &b.actor, now);
                             let clue = (**clue).clone();
                             let d = &mut deferred;
                             let r = match mode {
@@ -465,6 +461,17 @@ async fn commit_group(
     deferred.write(&mut tx).await?;
     tx.commit().await.map_err(ApiError::internal)?;
     Ok(out)
+}
+
+fn incoming<'a>(
+    signed: &'a Signed,
+    raw: &'a Value,
+    ahead: &'a Ahead,
+    rules: &'a Rules,
+    actor: &'a Actor,
+    now: i64,
+) -> Incoming<'a> {
+    Incoming { source: &signed.source, raw, ahead: Some(ahead), rules: Some(rules), actor, now, registered_at: now }
 }
 
 /// An item's refusal as the batch answer states it.
@@ -534,7 +541,12 @@ async fn push_clue(
     // Work outside the write transaction first; the writer commits concurrent pushes together.
     s.clue.store_attachments_ahead(&clue).await?;
     let fingerprint = engine::fingerprint(&s.clue, &clue);
-    let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, fingerprint, now };
+    let new_id = {
+        let mut conn = s.db.conn().await?;
+        cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none()
+    };
+    let ahead = Ahead { fingerprint, new_id };
+    let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
     let (reply, answer) = oneshot::channel();
     submit(&s, Job::Single(Box::new(work), reply)).await?;
     let result = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))??;
@@ -646,12 +658,27 @@ async fn push_batch(
                 error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
             },
             Ok(clue) => {
-                let fingerprint = engine::fingerprint(&s.clue, &clue);
-                BatchItem::Valid { id, raw: item, clue: Box::new(clue), fingerprint }
+                let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), new_id: false };
+                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead }
             }
         });
     }
+    // Which ids the source has used already (their items are retries or conflicts, looked at again
+    // in the transaction).
+    let ids: Vec<&str> = work
+        .iter()
+        .filter_map(|w| match w {
+            BatchItem::Valid { clue, .. } => Some(clue.source_clue_id.as_str()),
+            BatchItem::Refused { .. } => None,
+        })
+        .collect();
+    let known = cases::known_clue_ids(&mut conn, signed.source.id, &ids).await?;
     drop(conn);
+    for w in &mut work {
+        if let BatchItem::Valid { clue, ahead, .. } = w {
+            ahead.new_id = !known.contains(&clue.source_clue_id);
+        }
+    }
     let batch = BatchWork { actor: actor(&signed.source, &meta), signed, now, items: work };
     let (reply, answer) = oneshot::channel();
     submit(&s, Job::Batch(Box::new(batch), reply)).await?;

@@ -209,6 +209,28 @@ pub async fn find_clue(
     .await?)
 }
 
+/// Which of `ids` the source has pushed already.
+pub async fn known_clue_ids(
+    conn: &mut Conn,
+    source_id: i64,
+    ids: &[&str],
+) -> StorageResult<std::collections::HashSet<String>> {
+    let mut known = std::collections::HashSet::new();
+    for chunk in insert_chunks(ids) {
+        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT source_clue_id FROM clues WHERE source_id = $1 AND source_clue_id IN ({})",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (String,)>(dynamic(sql)).bind(source_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+    }
+    Ok(known)
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct NewClue {
     pub source_id: i64,
