@@ -607,6 +607,29 @@ async fn concurrent_pushes_of_one_id_make_one_clue() {
     assert_eq!(app.count("cases").await, 1);
 }
 
+#[tokio::test]
+async fn concurrent_duplicates_merge_into_one_case() {
+    // Every push reads its dedup candidates before the writer takes it, all at about the same
+    // time: the cases created by earlier pushes of the same group, or committed since, still count.
+    let f = setup().await;
+    let app = std::sync::Arc::new(f.app);
+    let mut tasks = Vec::new();
+    for i in 0..16 {
+        let app = app.clone();
+        let c = clue(&format!("SAME-{i}"), "丽阳街与中山街交叉口有流动摊贩占道经营卖水果", "E0502", 119.92, 28.45);
+        tasks.push(tokio::spawn(async move { push(&app, &c).await }));
+    }
+    let mut dedup = Vec::new();
+    for t in tasks {
+        let (st, body) = t.await.unwrap();
+        assert_eq!(st, StatusCode::CREATED, "{body}");
+        dedup.push(body["dedup"].as_str().unwrap_or_default().to_owned());
+    }
+    assert_eq!(dedup.iter().filter(|d| *d == "new").count(), 1, "{dedup:?}");
+    assert_eq!(app.count("cases").await, 1 + dedup.iter().filter(|d| *d == "suspected").count() as i64);
+    assert_eq!(app.count("clues").await, 16);
+}
+
 // ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------
 
 use std::sync::Arc;

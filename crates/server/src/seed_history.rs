@@ -186,6 +186,7 @@ async fn take_in(
         raw: &raw,
         ahead: None,
         rules: None,
+        group: None,
         actor: &actor,
         now: registered,
         registered_at: registered,

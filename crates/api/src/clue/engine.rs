@@ -49,6 +49,8 @@ pub struct Runtime {
     regions: RwLock<Option<(Instant, Arc<RegionIndex>)>>,
     definitions: Mutex<HashMap<i64, Arc<Definition>>>,
     rules: RulesCache,
+    /// Cases the intake writer created lately.
+    pub recent: Recent,
     /// The intake writer's queue (group commit), started on first use.
     queue: OnceLock<tokio::sync::mpsc::Sender<IntakeJob>>,
 }
@@ -76,6 +78,7 @@ impl Runtime {
             regions: RwLock::new(None),
             definitions: Mutex::new(HashMap::new()),
             rules: RulesCache::default(),
+            recent: Recent::default(),
             queue: OnceLock::new(),
         }
     }
@@ -339,6 +342,8 @@ pub struct Incoming<'a> {
     pub ahead: Option<&'a Ahead>,
     /// The rules already read in this transaction (a group commit reads them once), if any.
     pub rules: Option<&'a Rules>,
+    /// The intake writer's group (see [`Recent`]) the transaction belongs to, if any.
+    pub group: Option<u64>,
     pub actor: &'a Actor,
     pub now: i64,
     /// Time the case is registered at (= now, except for historical demo data).
@@ -354,6 +359,8 @@ pub struct Ahead {
     /// concurrent push of the same id then fails on the unique index, and the caller retries it
     /// without this.
     pub new_id: bool,
+    /// Dedup candidates read ahead, if any.
+    pub looked: Option<Looked>,
 }
 
 fn invalid(field: &'static str, m: impl Into<String>) -> IntakeError {
@@ -460,13 +467,14 @@ pub async fn intake_deferred(
         return Ok(r);
     }
     // Classification.
-    let cat_map: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&source.category_mapping).unwrap_or_default();
-    let code = cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone());
-    let category = match rules.get(Key::Category(code.clone()), config::category_by_code(tx, &code)).await? {
-        Some(c) if c.parent_id.is_some() && c.enabled == 1 => c,
-        _ => return Err(invalid("category_code", format!("未知或已停用的小类编码：{}", clue.category_code))),
+    let Some(category) = category_of(rules, tx, source, &clue).await? else {
+        return Err(invalid("category_code", format!("未知或已停用的小类编码：{}", clue.category_code)));
     };
+    // Candidates read ahead, when read under the same rules and not long ago.
+    let looked = inc
+        .ahead
+        .and_then(|a| a.looked.as_ref())
+        .filter(|l| l.stamp == rules.stamp() && l.category_id == category.id && l.at.elapsed() < LOOKED_TTL);
     let type_code = clue
         .case_type_code
         .clone()
@@ -484,20 +492,9 @@ pub async fn intake_deferred(
     };
     // Region.
     let regions = rt.regions(tx).await?;
-    let region_code = match (&clue.point, &clue.region_code) {
-        (Some(p), _) => regions.locate(*p),
-        (None, Some(c)) if regions.known(c) && c != CITY => Some(c.clone()),
-        (None, Some(_)) => return Err(invalid("region_code", "行政区划代码不在丽水市范围内")),
-        (None, None) => None,
-    }
-    .or_else(|| clue.region_code.clone().filter(|c| regions.known(c) && c != CITY))
-    .or_else(|| regions.from_address(&clue.address));
-    let Some(region_code) = region_code else {
-        let field = if clue.point.is_some() { "location" } else { "address" };
-        return Err(invalid(
-            field,
-            "无法确定所属区域：请提供丽水市范围内的坐标、区划代码或包含县（市、区）、乡镇（街道）名称的地址",
-        ));
+    let region_code = match looked {
+        Some(l) => l.region_code.clone(),
+        None => region_of(&regions, &clue)?,
     };
     let county_code = regions.county_of(&region_code);
 
@@ -506,59 +503,32 @@ pub async fn intake_deferred(
         Some(a) => a.fingerprint.clone(),
         None => fingerprint(rt, &clue),
     };
-    let settings = rules.get(Key::Dedup(category.id), store::dedup_params(tx, category.id)).await?;
-    let mut verdict: Option<(Verdict, store::Candidate)> = None;
-    if settings.enabled == 1 {
-        let params = DedupParams {
-            high_threshold: settings.high_threshold,
-            low_threshold: settings.low_threshold,
-            radius_m: settings.radius_m as f64,
-            window_ms: settings.window_hours * 3_600_000,
-            same_category: settings.same_category == 1,
-            weights: [settings.weight_category, settings.weight_proximity, settings.weight_text],
+    let params = dedup_params_of(rules, tx, category.id).await?;
+    let at = inc.registered_at;
+    // The best match among the open cases; a merge counts the clue into its case at once. A case
+    // read ahead may have been closed since: then decide again on the cases as they are now.
+    let mut looked = looked;
+    let verdict = loop {
+        let Some(params) = &params else { break None };
+        let read_ahead = looked.is_some();
+        let candidates = match looked.take() {
+            Some(l) => {
+                let mut list = l.list.clone();
+                rt.recent.since(l.seen, params, &clue, &region_code, &category.code, &mut list);
+                list
+            }
+            None => find_candidates(tx, params, &clue, &region_code, &category.code).await?,
         };
-        let (from, to) = (clue.reported_at - params.window_ms, clue.reported_at + params.window_ms);
-        // Only candidates that can pass the gates of the score: within twice the radius, and of
-        // the same major category when that is required.
-        let major = params.same_category.then(|| category.code.get(..3).unwrap_or(&category.code));
-        let candidates = match clue.point {
-            Some(p) => {
-                let reach = 2.0 * params.radius_m;
-                let narrow = store::Narrow { bbox: Some(bbox_around(p, reach)), major };
-                store::candidates_by_cells(tx, &cells_around(p, reach), from, to, narrow).await?
+        let v = best_verdict(params, &clue, &category.code, &fp, candidates);
+        match &v {
+            Some((Verdict::Merge(_), target)) if !store::add_clue(tx, target.id, at).await? => {
+                if !read_ahead {
+                    return Err(ApiError::internal(format!("case {} is no longer open", target.id)).into());
+                }
             }
-            None => {
-                let narrow = store::Narrow { bbox: None, major };
-                store::candidates_by_region(tx, &region_code, from, to, narrow).await?
-            }
-        };
-        let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
-        let new = Report { point: here, at_ms: clue.reported_at, category: &category.code, fingerprint: &fp };
-        for c in candidates {
-            let site = Site {
-                point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
-                at_ms: c.reported_at,
-                category: &c.category_code,
-            };
-            // The text only of candidates that pass the gates.
-            if proximity(&params, new.site(), site).is_none() {
-                continue;
-            }
-            let cfp = Fingerprint::from_terms(
-                c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect(),
-            );
-            let old = Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: &cfp };
-            let v = xiezhi_domain::clue::dedup::verdict(&params, &new, &old);
-            let better = match (&verdict, v) {
-                (_, Verdict::Distinct) => false,
-                (None, _) => true,
-                (Some((best, _)), v) => strength(v) > strength(*best),
-            };
-            if better {
-                verdict = Some((v, c));
-            }
+            _ => break v,
         }
-    }
+    };
 
     // Sensitive data.
     let enc = |s: &Option<String>| s.as_ref().map(|v| cipher.encrypt(v));
@@ -600,7 +570,6 @@ pub async fn intake_deferred(
         created_by: inc.actor.user_id,
     };
 
-    let at = inc.registered_at;
     let mut events = Vec::new();
     // For a new case: the suspected duplicate to review (score, candidate case) and the grading
     // summary that a source's status callback carries.
@@ -611,7 +580,6 @@ pub async fn intake_deferred(
         new_clue.case_id = target.id;
         new_clue.dedup = "merged".into();
         new_clue.dedup_score = Some(*score);
-        store::add_clue(tx, target.id, at).await?;
         events.push(NewEvent {
             case_id: target.id,
             at,
@@ -746,6 +714,19 @@ pub async fn intake_deferred(
         )
         .await?;
         new_clue.case_id = case.id;
+        if let Some(group) = inc.group {
+            let candidate = store::Candidate {
+                id: case.id,
+                case_no: case_no.clone(),
+                status: entry.status.clone(),
+                category_code: category.code.clone(),
+                lon: clue.point.map(|p| p.lon),
+                lat: clue.point.map(|p| p.lat),
+                reported_at: clue.reported_at,
+                dedup_terms: fp.terms.join(" "),
+            };
+            rt.recent.add(group, &region_code, candidate);
+        }
         if let Some((score, _)) = suspected {
             new_clue.dedup = "suspected".into();
             new_clue.dedup_score = Some(score);
@@ -853,6 +834,257 @@ pub fn stored_result(id: i64, text: &str) -> ApiResult<IntakeResult> {
     let mut r: IntakeResult = serde_json::from_str(text).map_err(ApiError::internal)?;
     r.clue_id = id;
     Ok(r)
+}
+
+/// A clue's minor category (through the source's category mapping), if known and enabled.
+async fn category_of(
+    rules: &Rules,
+    conn: &mut Conn,
+    source: &SourceRow,
+    clue: &IntakeClue,
+) -> ApiResult<Option<config::CategoryRow>> {
+    let cat_map: std::collections::BTreeMap<String, String> =
+        serde_json::from_str(&source.category_mapping).unwrap_or_default();
+    let code = cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone());
+    let found = rules.get(Key::Category(code.clone()), config::category_by_code(conn, &code)).await?;
+    Ok(found.filter(|c| c.parent_id.is_some() && c.enabled == 1))
+}
+
+/// The region a clue belongs to: from its point, else its region code, else its address.
+fn region_of(regions: &RegionIndex, clue: &IntakeClue) -> Result<String, IntakeError> {
+    let region_code = match (&clue.point, &clue.region_code) {
+        (Some(p), _) => regions.locate(*p),
+        (None, Some(c)) if regions.known(c) && c != CITY => Some(c.clone()),
+        (None, Some(_)) => return Err(invalid("region_code", "行政区划代码不在丽水市范围内")),
+        (None, None) => None,
+    }
+    .or_else(|| clue.region_code.clone().filter(|c| regions.known(c) && c != CITY))
+    .or_else(|| regions.from_address(&clue.address));
+    region_code.ok_or_else(|| {
+        let field = if clue.point.is_some() { "location" } else { "address" };
+        invalid(field, "无法确定所属区域：请提供丽水市范围内的坐标、区划代码或包含县（市、区）、乡镇（街道）名称的地址")
+    })
+}
+
+/// A category's dedup settings as the score takes them; none when dedup is off for it.
+async fn dedup_params_of(rules: &Rules, conn: &mut Conn, category_id: i64) -> ApiResult<Option<DedupParams>> {
+    let settings = rules.get(Key::Dedup(category_id), store::dedup_params(conn, category_id)).await?;
+    Ok((settings.enabled == 1).then(|| DedupParams {
+        high_threshold: settings.high_threshold,
+        low_threshold: settings.low_threshold,
+        radius_m: settings.radius_m as f64,
+        window_ms: settings.window_hours * 3_600_000,
+        same_category: settings.same_category == 1,
+        weights: [settings.weight_category, settings.weight_proximity, settings.weight_text],
+    }))
+}
+
+/// What a dedup candidate must match to be able to pass the gates of the score: reported within
+/// the window, within twice the radius (or, without a point, in the same region), and of the same
+/// major category when that is required.
+struct Reach<'a> {
+    from: i64,
+    to: i64,
+    /// The point's distance box, or the region of a clue without a point.
+    place: Result<(Point, [f64; 4]), &'a str>,
+    major: Option<&'a str>,
+}
+
+impl<'a> Reach<'a> {
+    fn of(params: &DedupParams, clue: &IntakeClue, region_code: &'a str, category_code: &'a str) -> Reach<'a> {
+        Reach {
+            from: clue.reported_at - params.window_ms,
+            to: clue.reported_at + params.window_ms,
+            place: clue.point.map(|p| (p, bbox_around(p, 2.0 * params.radius_m))).ok_or(region_code),
+            major: params.same_category.then(|| category_code.get(..3).unwrap_or(category_code)),
+        }
+    }
+
+    /// Whether a case the writer created lately is within reach.
+    fn covers(&self, c: &RecentCase) -> bool {
+        let placed = match (&self.place, c.candidate.lon.zip(c.candidate.lat)) {
+            (Ok((_, [x0, y0, x1, y1])), Some((lon, lat))) => (*x0..=*x1).contains(&lon) && (*y0..=*y1).contains(&lat),
+            (Err(region), None) => c.region_code == *region,
+            _ => false,
+        };
+        placed
+            && (self.from..=self.to).contains(&c.candidate.reported_at)
+            && matches!(c.candidate.status.as_str(), "active" | "suspended")
+            && self.major.is_none_or(|m| c.candidate.category_code.starts_with(m))
+    }
+}
+
+/// The open cases a clue may duplicate (only those that can pass the gates of the score).
+async fn find_candidates(
+    conn: &mut Conn,
+    params: &DedupParams,
+    clue: &IntakeClue,
+    region_code: &str,
+    category_code: &str,
+) -> ApiResult<Vec<store::Candidate>> {
+    let reach = Reach::of(params, clue, region_code, category_code);
+    Ok(match reach.place {
+        Ok((p, bbox)) => {
+            let narrow = store::Narrow { bbox: Some(bbox), major: reach.major };
+            let cells = cells_around(p, 2.0 * params.radius_m);
+            store::candidates_by_cells(conn, &cells, reach.from, reach.to, narrow).await?
+        }
+        Err(region) => {
+            let narrow = store::Narrow { bbox: None, major: reach.major };
+            store::candidates_by_region(conn, region, reach.from, reach.to, narrow).await?
+        }
+    })
+}
+
+/// The strongest verdict among the candidates, with its case.
+fn best_verdict(
+    params: &DedupParams,
+    clue: &IntakeClue,
+    category_code: &str,
+    fp: &Fingerprint,
+    candidates: Vec<store::Candidate>,
+) -> Option<(Verdict, store::Candidate)> {
+    let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
+    let new = Report { point: here, at_ms: clue.reported_at, category: category_code, fingerprint: fp };
+    let mut best: Option<(Verdict, store::Candidate)> = None;
+    for c in candidates {
+        let site = Site {
+            point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
+            at_ms: c.reported_at,
+            category: &c.category_code,
+        };
+        // The text only of candidates that pass the gates.
+        if proximity(params, new.site(), site).is_none() {
+            continue;
+        }
+        let cfp =
+            Fingerprint::from_terms(c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect());
+        let old = Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: &cfp };
+        let v = xiezhi_domain::clue::dedup::verdict(params, &new, &old);
+        let better = match (&best, v) {
+            (_, Verdict::Distinct) => false,
+            (None, _) => true,
+            (Some((b, _)), v) => strength(v) > strength(*b),
+        };
+        if better {
+            best = Some((v, c));
+        }
+    }
+    best
+}
+
+// ---- candidates read ahead ---------------------------------------------------------------------------
+
+/// How long candidates read ahead are used (a push waits far less for the writer).
+const LOOKED_TTL: Duration = Duration::from_secs(60);
+/// How long the writer remembers the cases it created (longer than `LOOKED_TTL`).
+const RECENT_TTL: Duration = Duration::from_secs(120);
+
+/// A clue's dedup candidates, read before the write transaction on another connection.
+#[derive(Debug, Clone)]
+pub struct Looked {
+    /// The configuration stamp of the rules they were read under.
+    stamp: i64,
+    category_id: i64,
+    region_code: String,
+    /// The writer's last committed group when they were read: cases of later groups are taken
+    /// from [`Recent`].
+    seen: u64,
+    at: Instant,
+    list: Vec<store::Candidate>,
+}
+
+/// Read a clue's dedup candidates ahead of the write transaction. `None` when the clue cannot be
+/// classified or placed (the intake then refuses it with the reason).
+pub async fn look_ahead(
+    rt: &Runtime,
+    conn: &mut Conn,
+    source: &SourceRow,
+    clue: &IntakeClue,
+) -> ApiResult<Option<Looked>> {
+    // Read before the candidates, so that every later group is in `Recent`.
+    let seen = rt.recent.committed();
+    let rules = rt.rules(conn).await?;
+    let Some(category) = category_of(&rules, conn, source, clue).await? else { return Ok(None) };
+    let regions = rt.regions(conn).await?;
+    let Ok(region_code) = region_of(&regions, clue) else { return Ok(None) };
+    let list = match dedup_params_of(&rules, conn, category.id).await? {
+        Some(params) => find_candidates(conn, &params, clue, &region_code, &category.code).await?,
+        None => Vec::new(),
+    };
+    Ok(Some(Looked { stamp: rules.stamp(), category_id: category.id, region_code, seen, at: Instant::now(), list }))
+}
+
+/// A case the intake writer created, as a dedup candidate.
+#[derive(Debug, Clone)]
+struct RecentCase {
+    group: u64,
+    at: Instant,
+    region_code: String,
+    candidate: store::Candidate,
+}
+
+/// The cases the intake writer created lately, by group commit, so that a clue whose candidates
+/// were read ahead also sees the cases committed (or written in its own group) since.
+#[derive(Debug, Default)]
+pub struct Recent {
+    committed: std::sync::atomic::AtomicU64,
+    next: std::sync::atomic::AtomicU64,
+    cases: Mutex<std::collections::VecDeque<RecentCase>>,
+}
+
+impl Recent {
+    /// The last group committed.
+    pub fn committed(&self) -> u64 {
+        self.committed.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Start a group: its number. Its cases are forgotten unless [`Recent::commit`] follows.
+    pub fn begin(&self) -> u64 {
+        self.next.fetch_add(1, std::sync::atomic::Ordering::AcqRel) + 1
+    }
+
+    fn add(&self, group: u64, region_code: &str, candidate: store::Candidate) {
+        if let Ok(mut cases) = self.cases.lock() {
+            cases.push_back(RecentCase { group, at: Instant::now(), region_code: region_code.to_owned(), candidate });
+        }
+    }
+
+    /// The group is committed.
+    pub fn commit(&self, group: u64) {
+        self.committed.fetch_max(group, std::sync::atomic::Ordering::AcqRel);
+        if let Ok(mut cases) = self.cases.lock() {
+            while cases.front().is_some_and(|c| c.at.elapsed() > RECENT_TTL) {
+                cases.pop_front();
+            }
+        }
+    }
+
+    /// The group was rolled back.
+    pub fn undo(&self, group: u64) {
+        if let Ok(mut cases) = self.cases.lock() {
+            cases.retain(|c| c.group != group);
+        }
+    }
+
+    /// Add to `list` the cases of groups after `seen` within reach of a clue.
+    fn since(
+        &self,
+        seen: u64,
+        params: &DedupParams,
+        clue: &IntakeClue,
+        region_code: &str,
+        category_code: &str,
+        list: &mut Vec<store::Candidate>,
+    ) {
+        let reach = Reach::of(params, clue, region_code, category_code);
+        let Ok(cases) = self.cases.lock() else { return };
+        for c in cases.iter().filter(|c| c.group > seen && reach.covers(c)) {
+            if !list.iter().any(|l| l.id == c.candidate.id) {
+                list.push(c.candidate.clone());
+            }
+        }
+    }
 }
 
 fn strength(v: Verdict) -> f64 {

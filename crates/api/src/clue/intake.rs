@@ -336,20 +336,45 @@ fn nonce_replayed() -> ApiError {
 
 /// A refusal after writing: alone, roll back and answer it; in a group, undo the group (`Err`) so
 /// that its jobs are retried one by one.
-async fn refused_after_writing(mode: Mode, tx: TxOn<'_>, job: &Job, e: ApiError) -> ApiResult<Vec<Outcome>> {
+async fn refused_after_writing(
+    s: &AppState,
+    (mode, group): (Mode, u64),
+    tx: TxOn<'_>,
+    job: &Job,
+    e: ApiError,
+) -> ApiResult<Vec<Outcome>> {
     if mode == Mode::Group {
         return Err(ApiError::internal(format!("a push was refused after writing ({e}); group undone")));
     }
     tx.rollback().await.map_err(ApiError::internal)?;
+    s.clue.recent.undo(group);
     Ok(vec![job.refused(e)])
 }
 
+/// Commit one group (see [`write_group`]), keeping the engine's list of recent cases in step.
 async fn commit_group(
     s: &AppState,
     held: &mut Option<HeldConn>,
     jobs: &[Job],
     purge_nonces: bool,
     mode: Mode,
+) -> ApiResult<Vec<Outcome>> {
+    let group = s.clue.recent.begin();
+    let r = write_group(s, held, jobs, purge_nonces, mode, group).await;
+    match &r {
+        Ok(_) => s.clue.recent.commit(group),
+        Err(_) => s.clue.recent.undo(group),
+    }
+    r
+}
+
+async fn write_group(
+    s: &AppState,
+    held: &mut Option<HeldConn>,
+    jobs: &[Job],
+    purge_nonces: bool,
+    mode: Mode,
+    group: u64,
 ) -> ApiResult<Vec<Outcome>> {
     let conn = match held {
         Some(c) => c,
@@ -371,14 +396,18 @@ async fn commit_group(
             out.push(job.refused(nonce_replayed()));
             continue;
         }
-        // Alone, the work done ahead is not trusted to know that an id is new (that is how a
-        // group undone by a concurrent push of the same id gets its answer).
-        let trusted = |a: &Ahead| Ahead { new_id: a.new_id && mode == Mode::Group, fingerprint: a.fingerprint.clone() };
+        // Alone, only the fingerprint done ahead is used: the engine looks at the clue id (that is
+        // how a group undone by a concurrent push of the same id gets its answer) and reads the
+        // dedup candidates itself.
+        let trusted = |a: &Ahead| match mode {
+            Mode::Group => a.clone(),
+            Mode::Alone => Ahead { new_id: false, fingerprint: a.fingerprint.clone(), looked: None },
+        };
         match job {
             Job::Single(w, _) => {
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
                 let ahead = trusted(&w.ahead);
-                let inc = incoming(signed, &w.raw, &ahead, &rules, &w.actor, now);
+                let inc = incoming(group, signed, &w.raw, &ahead, &rules, &w.actor, now);
                 match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
                     Ok(result) => {
                         claims.push((i, !result.replayed));
@@ -388,7 +417,7 @@ async fn commit_group(
                         out.push(Outcome::Single(Err(intake_error(e))));
                     }
                     Err(IntakeError::Api(ApiError::Internal(e))) => return Err(ApiError::Internal(e)),
-                    Err(IntakeError::Api(e)) => return refused_after_writing(mode, tx, job, e).await,
+                    Err(IntakeError::Api(e)) => return refused_after_writing(s, (mode, group), tx, job, e).await,
                 }
             }
             Job::Batch(b, _) => {
@@ -399,7 +428,7 @@ async fn commit_group(
                         BatchItem::Refused { error, .. } => Err(error.clone()),
                         BatchItem::Valid { raw, clue, ahead, .. } => {
                             let ahead = trusted(ahead);
-                            let inc = incoming(signed, raw, &ahead, &rules, &b.actor, now);
+                            let inc = incoming(group, signed, raw, &ahead, &rules, &b.actor, now);
                             let clue = (**clue).clone();
                             let d = &mut deferred;
                             let r = match mode {
@@ -442,7 +471,7 @@ async fn commit_group(
             continue;
         }
         if wrote {
-            return refused_after_writing(mode, tx, &jobs[i], nonce_replayed()).await;
+            return refused_after_writing(s, (mode, group), tx, &jobs[i], nonce_replayed()).await;
         }
         out[i] = jobs[i].refused(nonce_replayed());
     }
@@ -464,6 +493,7 @@ async fn commit_group(
 }
 
 fn incoming<'a>(
+    group: u64,
     signed: &'a Signed,
     raw: &'a Value,
     ahead: &'a Ahead,
@@ -471,7 +501,16 @@ fn incoming<'a>(
     actor: &'a Actor,
     now: i64,
 ) -> Incoming<'a> {
-    Incoming { source: &signed.source, raw, ahead: Some(ahead), rules: Some(rules), actor, now, registered_at: now }
+    Incoming {
+        source: &signed.source,
+        raw,
+        ahead: Some(ahead),
+        rules: Some(rules),
+        group: Some(group),
+        actor,
+        now,
+        registered_at: now,
+    }
 }
 
 /// An item's refusal as the batch answer states it.
@@ -541,11 +580,12 @@ async fn push_clue(
     // Work outside the write transaction first; the writer commits concurrent pushes together.
     s.clue.store_attachments_ahead(&clue).await?;
     let fingerprint = engine::fingerprint(&s.clue, &clue);
-    let new_id = {
+    let ahead = {
         let mut conn = s.db.conn().await?;
-        cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none()
+        let new_id = cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none();
+        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.source, &clue).await?;
+        Ahead { fingerprint, new_id, looked }
     };
-    let ahead = Ahead { fingerprint, new_id };
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
     let (reply, answer) = oneshot::channel();
     submit(&s, Job::Single(Box::new(work), reply)).await?;
@@ -658,7 +698,8 @@ async fn push_batch(
                 error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
             },
             Ok(clue) => {
-                let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), new_id: false };
+                let looked = engine::look_ahead(&s.clue, &mut conn, &signed.source, &clue).await?;
+                let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), new_id: false, looked };
                 BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead }
             }
         });

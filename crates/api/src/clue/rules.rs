@@ -49,6 +49,11 @@ impl std::fmt::Debug for Rules {
 }
 
 impl Rules {
+    /// The configuration stamp these rules are of.
+    pub fn stamp(&self) -> i64 {
+        self.stamp
+    }
+
     fn new(stamp: i64) -> Rules {
         Rules { stamp, entries: Mutex::new(HashMap::new()) }
     }

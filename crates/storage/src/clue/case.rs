@@ -597,14 +597,17 @@ pub async fn set_merged(conn: &mut Conn, id: i64, into: i64, now: i64) -> Storag
     Ok(())
 }
 
-/// Count one more clue merged into a case, and mark the case as updated.
-pub async fn add_clue(conn: &mut Conn, id: i64, now: i64) -> StorageResult<()> {
-    sqlx::query("UPDATE cases SET clue_count = clue_count + 1, updated_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
+/// Count one more clue merged into an open case, and mark the case as updated; false when the
+/// case is no longer open.
+pub async fn add_clue(conn: &mut Conn, id: i64, now: i64) -> StorageResult<bool> {
+    let r = sqlx::query(
+        "UPDATE cases SET clue_count = clue_count + 1, updated_at = $1 WHERE id = $2 AND status IN ('active', 'suspended')",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(r.rows_affected() == 1)
 }
 
 // ---- tasks ---------------------------------------------------------------------------------------------
