@@ -559,6 +559,8 @@ async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
         }));
     }
     let mut created = 0;
+    // Case numbers by numbering scope (all but the five-digit sequence).
+    let mut numbers: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
     for t in tasks {
         let (i, (st, body)) = t.await.unwrap();
         if i % 5 == 0 {
@@ -566,11 +568,53 @@ async fn concurrent_pushes_commit_together_and_each_gets_its_own_answer() {
         } else {
             assert_eq!(st, StatusCode::CREATED, "{body}");
             created += 1;
+            if body["dedup"] != "merged" {
+                let no = body["case_no"].as_str().unwrap();
+                let (scope, seq) = no.split_at(no.len() - 5);
+                numbers.entry(scope.to_owned()).or_default().push(seq.parse().unwrap());
+            }
         }
     }
     assert_eq!(created, 32);
+    // Each scope's numbers run from 1 without gaps, however the pushes were grouped.
+    for (scope, mut seqs) in numbers {
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "{scope}");
+    }
     assert_eq!(app.count("clues").await, 32);
     assert_eq!(app.count("intake_nonces").await, 32, "refused pushes leave no nonce behind");
+}
+
+#[tokio::test]
+async fn case_numbers_run_on_across_group_commits() {
+    // Waves of concurrent pushes into the same few townships (different problems, so nothing
+    // merges): each wave is committed in one or more groups, each taking numbers of the same scopes.
+    let f = setup().await;
+    let app = std::sync::Arc::new(f.app);
+    let problems =
+        [("E0502", "有人占道经营摆摊"), ("E0108", "井盖缺失很危险"), ("E0203", "路灯不亮"), ("E0405", "绿化带被毁")];
+    let mut numbers: std::collections::BTreeMap<String, Vec<u32>> = Default::default();
+    for (wave, (cat, text)) in problems.into_iter().enumerate() {
+        let mut tasks = Vec::new();
+        for i in 0..6 {
+            let app = app.clone();
+            let c = clue(&format!("W{wave}-{i}"), &format!("第{i}处{text}"), cat, 119.910 + i as f64 * 0.004, 28.452);
+            tasks.push(tokio::spawn(async move { push(&app, &c).await }));
+        }
+        for t in tasks {
+            let (st, body) = t.await.unwrap();
+            assert_eq!((st, &body["dedup"]), (StatusCode::CREATED, &json!("new")), "{body}");
+            let no = body["case_no"].as_str().unwrap();
+            let (scope, seq) = no.split_at(no.len() - 5);
+            numbers.entry(scope.to_owned()).or_default().push(seq.parse().unwrap());
+        }
+    }
+    // Each scope's numbers run from 1 without gaps or repeats.
+    assert!(numbers.values().any(|n| n.len() >= 4), "{numbers:?}");
+    for (scope, mut seqs) in numbers {
+        seqs.sort_unstable();
+        assert_eq!(seqs, (1..=seqs.len() as u32).collect::<Vec<_>>(), "{scope}");
+    }
 }
 
 #[tokio::test]

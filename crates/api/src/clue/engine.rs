@@ -412,17 +412,50 @@ pub async fn intake(
     Ok(result)
 }
 
-/// What an intake leaves for its caller to write before the commit: the timeline events and the
-/// audit entry. A group commit writes those of all its clues with a few statements.
-#[derive(Debug, Default)]
+/// What an intake leaves for its caller to write before the commit: the timeline events, the
+/// audit entry and the case-number sequences. A group commit writes those of all its clues with a
+/// few statements.
+#[derive(Debug)]
 pub struct Deferred {
     events: Vec<NewEvent>,
     audit: Vec<NewAudit>,
+    /// Per numbering scope, the value its sequence had after the first number taken in this
+    /// transaction (which locks the sequence's row until the commit), and the last number taken.
+    sequences: Option<HashMap<String, (i64, i64)>>,
+}
+
+impl Default for Deferred {
+    fn default() -> Self {
+        Deferred { events: Vec::new(), audit: Vec::new(), sequences: Some(HashMap::new()) }
+    }
 }
 
 impl Deferred {
+    /// For clues in savepoints: every case number is taken from its sequence at once (a rolled
+    /// back savepoint gives back its number and the sequence row's lock).
+    pub fn in_savepoints() -> Deferred {
+        Deferred { sequences: None, ..Deferred::default() }
+    }
+
+    /// The next number of a numbering scope.
+    async fn next_sequence(&mut self, tx: &mut Conn, scope: &str) -> ApiResult<i64> {
+        let Some(sequences) = &mut self.sequences else { return Ok(store::next_sequence(tx, scope).await?) };
+        if let Some((_, last)) = sequences.get_mut(scope) {
+            *last += 1;
+            return Ok(*last);
+        }
+        let v = store::next_sequence(tx, scope).await?;
+        sequences.insert(scope.to_owned(), (v, v));
+        Ok(v)
+    }
+
     /// Write what is held, in order.
     pub async fn write(&self, tx: &mut Conn) -> ApiResult<()> {
+        for (scope, (first, last)) in self.sequences.iter().flatten() {
+            if last > first {
+                store::set_sequence(tx, scope, *last).await?;
+            }
+        }
         store::insert_events(tx, &self.events).await?;
         if !self.audit.is_empty() {
             audit::append_many(tx, &self.audit).await?;
@@ -610,7 +643,8 @@ pub async fn intake_deferred(
             Some((Verdict::Suspected(s), c)) => Some((*s, c.id)),
             _ => None,
         };
-        let case_no = next_case_no(rules, tx, &region_code, &county_code, &type_code, &source.code, at).await?;
+        let case_no =
+            next_case_no(rules, tx, deferred, &region_code, &county_code, &type_code, &source.code, at).await?;
         let subject_kind = clue.subject.as_ref().map(|s| s.kind.as_str());
         let text = format!("{} {}", clue.description, clue.address);
         let grade = grade(
@@ -1158,9 +1192,11 @@ async fn township_office(rules: &Rules, tx: &mut Conn, township: &str) -> ApiRes
 }
 
 /// Number a new case with the active numbering rule.
+#[allow(clippy::too_many_arguments)]
 async fn next_case_no(
     rules: &Rules,
     tx: &mut Conn,
+    deferred: &mut Deferred,
     region: &str,
     county: &str,
     case_type: &str,
@@ -1182,7 +1218,7 @@ async fn next_case_no(
         case_type: case_type.to_owned(),
         source: source.to_owned(),
     };
-    let seq = store::next_sequence(tx, &pattern.scope_key(&ctx)).await?;
+    let seq = deferred.next_sequence(tx, &pattern.scope_key(&ctx)).await?;
     pattern
         .render(&ctx, u64::try_from(seq).unwrap_or(0))
         .ok_or_else(|| ApiError::internal("case-number sequence exhausted for this scope"))

@@ -386,7 +386,10 @@ async fn write_group(
     }
     let rules = s.clue.rules(&mut tx).await?;
     let mut out = Vec::with_capacity(jobs.len());
-    let mut deferred = engine::Deferred::default();
+    let mut deferred = match mode {
+        Mode::Group => engine::Deferred::default(),
+        Mode::Alone => engine::Deferred::in_savepoints(),
+    };
     // The jobs whose nonce is claimed at the end, and whether each wrote anything.
     let mut claims: Vec<(usize, bool)> = Vec::new();
     let mut nonces = std::collections::HashSet::new();

@@ -192,6 +192,16 @@ pub async fn next_sequence(conn: &mut Conn, scope: &str) -> StorageResult<i64> {
     Ok(v)
 }
 
+/// Set a sequence's last value (the caller holds its row, see [`next_sequence`]).
+pub async fn set_sequence(conn: &mut Conn, scope: &str, last: i64) -> StorageResult<()> {
+    sqlx::query("UPDATE case_sequences SET last_value = $1 WHERE scope_key = $2")
+        .bind(last)
+        .bind(scope)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 // ---- clues ------------------------------------------------------------------------------------------
 
 /// (clue id, payload hash, stored result, case id).
