@@ -85,10 +85,6 @@ impl Db {
                         conn.execute("PRAGMA foreign_keys = ON").await?;
                         // Savepoint journals in memory: one savepoint per batch item in a group commit.
                         conn.execute("PRAGMA temp_store = MEMORY").await?;
-                        // A page cache of up to 32 MiB a connection (default 2 MiB): enough for the
-                        // inner index pages of a million cases, so the intake writer's connection
-                        // (see `begin_on`) keeps them.
-                        conn.execute("PRAGMA cache_size = -32768").await?;
                         conn.execute(if synchronous == "NORMAL" {
                             "PRAGMA synchronous = NORMAL"
                         } else {
@@ -138,6 +134,18 @@ impl Db {
     /// Open a write transaction. Commit with `tx.commit().await`; dropping it rolls back.
     pub async fn begin(&self) -> StorageResult<Tx> {
         Ok(self.pool.begin_with(dialect::begin_write(self.backend)).await?)
+    }
+
+    /// A connection for a long-lived writer to hold on to (see [`Db::begin_on`]). On SQLite it gets
+    /// a page cache of up to 32 MiB (default 2 MiB), enough for the inner index pages of a million
+    /// cases; the pool's other connections keep the default, as WAL drops their caches whenever
+    /// the writer commits.
+    pub async fn writer_conn(&self) -> StorageResult<HeldConn> {
+        let mut conn = self.pool.acquire().await?;
+        if self.backend == Backend::Sqlite {
+            sqlx::query("PRAGMA cache_size = -32768").execute(&mut *conn).await?;
+        }
+        Ok(conn)
     }
 
     /// Open a write transaction on a connection the caller holds on to. A long-lived writer keeps

@@ -378,7 +378,7 @@ async fn write_group(
 ) -> ApiResult<Vec<Outcome>> {
     let conn = match held {
         Some(c) => c,
-        None => held.insert(s.db.conn().await?),
+        None => held.insert(s.db.writer_conn().await?),
     };
     let mut tx = s.db.begin_on(conn).await?;
     if purge_nonces {
