@@ -410,7 +410,7 @@ async fn write_group(
             Job::Single(w, _) => {
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
                 let ahead = trusted(&w.ahead);
-                let inc = incoming(group, signed, &w.raw, &ahead, &rules, &w.actor, now);
+                let inc = incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now);
                 match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
                     Ok(result) => {
                         claims.push((i, !result.replayed));
@@ -431,7 +431,10 @@ async fn write_group(
                         BatchItem::Refused { error, .. } => Err(error.clone()),
                         BatchItem::Valid { raw, clue, ahead, .. } => {
                             let ahead = trusted(ahead);
-                            let inc = incoming(group, signed, raw, &ahead, &rules, &b.actor, now);
+                            // Alone, a batch's new cases stay out of the recent-cases list: an item
+                            // undone by its savepoint would leave a case there that never was.
+                            let listed = (mode == Mode::Group).then_some(group);
+                            let inc = incoming(listed, signed, raw, &ahead, &rules, &b.actor, now);
                             let clue = (**clue).clone();
                             let d = &mut deferred;
                             let r = match mode {
@@ -496,7 +499,7 @@ async fn write_group(
 }
 
 fn incoming<'a>(
-    group: u64,
+    group: Option<u64>,
     signed: &'a Signed,
     raw: &'a Value,
     ahead: &'a Ahead,
@@ -509,7 +512,7 @@ fn incoming<'a>(
         raw,
         ahead: Some(ahead),
         rules: Some(rules),
-        group: Some(group),
+        group,
         actor,
         now,
         registered_at: now,
