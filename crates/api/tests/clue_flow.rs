@@ -618,6 +618,49 @@ async fn case_numbers_run_on_across_group_commits() {
 }
 
 #[tokio::test]
+async fn a_changed_source_applies_to_the_next_push() {
+    // Sources are authenticated from the rules cache; a change made by any writer (here straight
+    // in the database, as another instance would) moves the configuration stamp.
+    let f = setup().await;
+    let send = |id: &str, secret: &'static str| {
+        let body = clue(id, "丽阳街口有人占道经营", "E0502", 119.92, 28.45).to_string();
+        let app = &f.app;
+        async move { signed(app, "POST", "/api/intake/v1/clues", body.as_bytes(), now_ms(), &nonce(), secret).await }
+    };
+    let (st, body) = send("SRC-1", SECRET).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    const NEW: &str = "a-new-secret-0123456789abcdef0123456789abcdef";
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM sources WHERE app_key = $1")
+        .bind(APP_KEY)
+        .fetch_one(f.app.db.pool())
+        .await
+        .unwrap();
+    let mut tx = f.app.db.begin().await.unwrap();
+    config::set_source_secret(&mut tx, id, &f.app.state.cipher.encrypt(NEW), now_ms()).await.unwrap();
+    tx.commit().await.unwrap();
+    let (st, body) = send("SRC-2", SECRET).await;
+    assert_error(st, &body, StatusCode::UNAUTHORIZED, "signature_invalid");
+    let (st, body) = send("SRC-2", NEW).await;
+    assert_eq!(st, StatusCode::CREATED, "{body}");
+    sqlx::query("UPDATE sources SET enabled = 0 WHERE id = $1").bind(id).execute(f.app.db.pool()).await.unwrap();
+    let (st, body) = send("SRC-3", NEW).await;
+    assert_error(st, &body, StatusCode::FORBIDDEN, "source_disabled");
+    // Recording a source's last use leaves the stamp alone.
+    let stamp = |app: &TestApp| {
+        let pool = app.db.pool().clone();
+        async move { sqlx::query_as::<_, (i64,)>("SELECT n FROM config_stamp").fetch_one(&pool).await.unwrap().0 }
+    };
+    let before = stamp(&f.app).await;
+    sqlx::query("UPDATE sources SET last_seen_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(f.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(stamp(&f.app).await, before);
+}
+
+#[tokio::test]
 async fn concurrent_pushes_of_one_id_make_one_clue() {
     let f = setup().await;
     let app = std::sync::Arc::new(f.app);

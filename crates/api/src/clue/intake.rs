@@ -9,6 +9,8 @@ use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::Arc;
 use tokio::sync::oneshot;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -22,7 +24,7 @@ use xiezhi_storage::clue::config::{self, SourceRow};
 use xiezhi_storage::{Conn, HeldConn, TxOn};
 
 use crate::clue::engine::{self, Actor, Ahead, Incoming, IntakeError, IntakeResult};
-use crate::clue::rules::Rules;
+use crate::clue::rules::{Key, Rules};
 use crate::error::{ApiError, ApiErrorBody, ApiResult};
 use crate::extract::{ClientMeta, Json, Path};
 use crate::{AppState, now_ms};
@@ -69,8 +71,13 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
         ));
     };
     let mut conn = s.db.conn().await?;
-    let source = config::source_by_app_key(&mut conn, key)
-        .await?
+    // Sources from the rules cache (a change to a source moves the configuration stamp).
+    let rules = s.clue.rules(&mut conn).await?;
+    let sources = rules.get(Key::Sources, sources_by_app_key(&mut conn)).await?;
+    drop(conn);
+    let source = sources
+        .get(key)
+        .cloned()
         .ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
     let secret = s.cipher.decrypt(&source.secret_enc).map_err(ApiError::internal)?;
     match signature::verify(&secret, method.as_str(), uri.path(), ts, nonce, body, sig, now_ms()) {
@@ -90,6 +97,11 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
         return Err(coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用"));
     }
     Ok(Signed { source, nonce: nonce.to_owned() })
+}
+
+async fn sources_by_app_key(conn: &mut Conn) -> ApiResult<Arc<HashMap<String, SourceRow>>> {
+    let all = config::sources(conn).await?;
+    Ok(Arc::new(all.into_iter().map(|s| (s.app_key.clone(), s)).collect()))
 }
 
 /// Claim the request's nonce and record the source's last use.

@@ -34,6 +34,8 @@ pub enum Key {
     StageLimit(i64, String),
     Calendar,
     System(&'static str),
+    /// Every source, by app key (the intake's authentication).
+    Sources,
 }
 
 /// The rules as of one stamp.
