@@ -362,14 +362,7 @@ async fn dedup_settings(url: &str) -> DedupParams {
     let category = id_of(&mut c, "categories", "E0502").await;
     let s = dedup_params(&mut c, category).await.unwrap();
     c.close().await.unwrap();
-    DedupParams {
-        high_threshold: s.high_threshold,
-        low_threshold: s.low_threshold,
-        radius_m: s.radius_m as f64,
-        window_ms: s.window_hours * 3_600_000,
-        same_category: s.same_category == 1,
-        weights: [s.weight_category, s.weight_proximity, s.weight_text],
-    }
+    s.params()
 }
 
 /// Dedup scoring as the engine does it per clue: fingerprint the text, rebuild each candidate's

@@ -903,14 +903,7 @@ fn region_of(regions: &RegionIndex, clue: &IntakeClue) -> Result<String, IntakeE
 /// A category's dedup settings as the score takes them; none when dedup is off for it.
 async fn dedup_params_of(rules: &Rules, conn: &mut Conn, category_id: i64) -> ApiResult<Option<DedupParams>> {
     let settings = rules.get(Key::Dedup(category_id), store::dedup_params(conn, category_id)).await?;
-    Ok((settings.enabled == 1).then(|| DedupParams {
-        high_threshold: settings.high_threshold,
-        low_threshold: settings.low_threshold,
-        radius_m: settings.radius_m as f64,
-        window_ms: settings.window_hours * 3_600_000,
-        same_category: settings.same_category == 1,
-        weights: [settings.weight_category, settings.weight_proximity, settings.weight_text],
-    }))
+    Ok((settings.enabled == 1).then(|| settings.params()))
 }
 
 /// What a dedup candidate must match to be able to pass the gates of the score: reported within
@@ -1033,16 +1026,16 @@ pub struct Looked {
 pub async fn look_ahead(
     rt: &Runtime,
     conn: &mut Conn,
+    rules: &Rules,
     source: &SourceRow,
     clue: &IntakeClue,
 ) -> ApiResult<Option<Looked>> {
     // Read before the candidates, so that every later group is in `Recent`.
     let seen = rt.recent.committed();
-    let rules = rt.rules(conn).await?;
-    let Some(category) = category_of(&rules, conn, source, clue).await? else { return Ok(None) };
+    let Some(category) = category_of(rules, conn, source, clue).await? else { return Ok(None) };
     let regions = rt.regions(conn).await?;
     let Ok(region_code) = region_of(&regions, clue) else { return Ok(None) };
-    let list = match dedup_params_of(&rules, conn, category.id).await? {
+    let list = match dedup_params_of(rules, conn, category.id).await? {
         Some(params) => find_candidates(conn, &params, clue, &region_code, &category.code).await?,
         None => Vec::new(),
     };

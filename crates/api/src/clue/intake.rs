@@ -55,6 +55,8 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a str> {
 pub struct Signed {
     source: SourceRow,
     nonce: String,
+    /// The rules the source was found under (the work done ahead uses them too).
+    rules: Arc<Rules>,
 }
 
 async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> ApiResult<Signed> {
@@ -96,7 +98,7 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
     if source.enabled != 1 {
         return Err(coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用"));
     }
-    Ok(Signed { source, nonce: nonce.to_owned() })
+    Ok(Signed { source, nonce: nonce.to_owned(), rules })
 }
 
 async fn sources_by_app_key(conn: &mut Conn) -> ApiResult<Arc<HashMap<String, SourceRow>>> {
@@ -601,7 +603,7 @@ async fn push_clue(
     let ahead = {
         let mut conn = s.db.conn().await?;
         let new_id = cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none();
-        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.source, &clue).await?;
+        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue).await?;
         Ahead { fingerprint, new_id, looked }
     };
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
@@ -716,7 +718,7 @@ async fn push_batch(
                 error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
             },
             Ok(clue) => {
-                let looked = engine::look_ahead(&s.clue, &mut conn, &signed.source, &clue).await?;
+                let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue).await?;
                 let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), new_id: false, looked };
                 BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead }
             }

@@ -39,6 +39,20 @@ pub struct DedupParamsRow {
     pub weight_text: f64,
 }
 
+impl DedupParamsRow {
+    /// The settings as the dedup score takes them (whether or not dedup is enabled).
+    pub fn params(&self) -> xiezhi_domain::clue::dedup::DedupParams {
+        xiezhi_domain::clue::dedup::DedupParams {
+            high_threshold: self.high_threshold,
+            low_threshold: self.low_threshold,
+            radius_m: self.radius_m as f64,
+            window_ms: self.window_hours * 3_600_000,
+            same_category: self.same_category == 1,
+            weights: [self.weight_category, self.weight_proximity, self.weight_text],
+        }
+    }
+}
+
 /// The category's own dedup setting if enabled, else the global one.
 pub async fn dedup_params(conn: &mut Conn, category_id: i64) -> StorageResult<DedupParamsRow> {
     Ok(sqlx::query_as(
@@ -747,25 +761,8 @@ pub struct NewEvent {
     pub data: String,
 }
 
-pub async fn insert_event(conn: &mut Conn, e: &NewEvent) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
-    )
-    .bind(e.case_id)
-    .bind(e.at)
-    .bind(e.actor_id)
-    .bind(&e.actor_name)
-    .bind(&e.action)
-    .bind(&e.action_name)
-    .bind(&e.from_activity)
-    .bind(&e.to_activity)
-    .bind(&e.to_name)
-    .bind(&e.comment)
-    .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() })
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+pub async fn insert_event(conn: &mut Conn, e: &NewEvent) -> StorageResult<()> {
+    insert_events(conn, std::slice::from_ref(e)).await
 }
 
 /// Insert events in order, several rows per statement.
