@@ -6,7 +6,7 @@ use xiezhi_domain::audit::{AuditRecord, ChainCheck, ChainVerifier};
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::StorageResult;
-use crate::query::{Bind, Where, dynamic, insert_chunks, values_placeholders};
+use crate::query::{Bind, Where, dynamic, insert_chunks, positional, values_placeholders};
 
 /// An audit entry to append; `seq` and the hash are assigned by [`append`].
 #[derive(Debug, Clone)]
@@ -101,7 +101,7 @@ pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult
              VALUES {}",
             values_placeholders(size, 12)
         );
-        let mut q = sqlx::query(dynamic(sql));
+        let mut q = sqlx::query(positional(conn, sql));
         for (rec, hash) in chunk {
             q = q
                 .bind(rec.seq)

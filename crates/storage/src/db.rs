@@ -136,16 +136,30 @@ impl Db {
         Ok(self.pool.begin_with(dialect::begin_write(self.backend)).await?)
     }
 
-    /// A connection for a long-lived writer to hold on to (see [`Db::begin_on`]). On SQLite it gets
-    /// a page cache of up to 32 MiB (default 2 MiB), enough for the inner index pages of a million
-    /// cases; the pool's other connections keep the default, as WAL drops their caches whenever
-    /// the writer commits.
+    /// A connection for a long-lived writer to hold on to (see [`Db::begin_on`]); it is closed,
+    /// not given back to the pool, when dropped. On SQLite it gets a page cache of up to 32 MiB
+    /// (default 2 MiB), enough for the inner index pages of a million cases (the pool's other
+    /// connections keep the default, as WAL drops their caches whenever the writer commits), and
+    /// its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`] in the
+    /// background instead.
     pub async fn writer_conn(&self) -> StorageResult<HeldConn> {
         let mut conn = self.pool.acquire().await?;
+        conn.close_on_drop();
         if self.backend == Backend::Sqlite {
             sqlx::query("PRAGMA cache_size = -32768").execute(&mut *conn).await?;
+            sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *conn).await?;
         }
         Ok(conn)
+    }
+
+    /// SQLite: copy what the WAL holds into the database file, on a pooled connection and without
+    /// waiting for readers or writers (a passive checkpoint). Nothing to do on PostgreSQL.
+    pub async fn checkpoint(&self) -> StorageResult<()> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut *conn).await?;
+        }
+        Ok(())
     }
 
     /// Open a write transaction on a connection the caller holds on to. A long-lived writer keeps

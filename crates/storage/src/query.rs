@@ -1,9 +1,13 @@
 //! A tiny builder for dynamic WHERE clauses with positional binds, so optional filters never
 //! concatenate user input into SQL text.
 
+use std::borrow::Cow;
+
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
-use sqlx::{Any, FromRow};
+use sqlx::{Any, AssertSqlSafe, FromRow};
+
+use crate::Conn;
 
 #[derive(Debug, Clone)]
 pub enum Bind {
@@ -132,6 +136,52 @@ pub fn dynamic(sql: String) -> sqlx::AssertSqlSafe<String> {
     sqlx::AssertSqlSafe(sql)
 }
 
+/// SQL for the connection's backend. On SQLite, `$1, $2, …` placeholders that appear once each and
+/// in order become anonymous `?`: sqlx-sqlite asks SQLite for the name of every parameter it binds,
+/// a linear search for named ones, so binding n `$` parameters costs O(n²) on every execution while
+/// anonymous ones cost nothing. Any other SQL is left as it is.
+pub fn positional(conn: &Conn, sql: impl Into<Cow<'static, str>>) -> AssertSqlSafe<Cow<'static, str>> {
+    let sql = sql.into();
+    if conn.backend_name() != "SQLite" {
+        return AssertSqlSafe(sql);
+    }
+    match anonymous(&sql) {
+        Some(s) => AssertSqlSafe(Cow::Owned(s)),
+        None => AssertSqlSafe(sql),
+    }
+}
+
+/// `sql` with its `$n` placeholders replaced by `?`, when they appear (outside quotes) once each
+/// and in order; `None` otherwise, or when it has none.
+fn anonymous(sql: &str) -> Option<String> {
+    let b = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let (mut next, mut last, mut i, mut quoted) = (1u64, 0, 0, false);
+    while i < b.len() {
+        match b[i] {
+            b'\'' => quoted = !quoted,
+            b'$' if !quoted && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let end = (i + 1..b.len()).find(|&j| !b[j].is_ascii_digit()).unwrap_or(b.len());
+                if sql[i + 1..end].parse::<u64>().ok()? != next {
+                    return None;
+                }
+                next += 1;
+                out.push_str(&sql[last..i]);
+                out.push('?');
+                (last, i) = (end, end);
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if next == 1 {
+        return None;
+    }
+    out.push_str(&sql[last..]);
+    Some(out)
+}
+
 /// The `VALUES` list of a multi-row insert: `rows` tuples of `cols` numbered placeholders,
 /// `($1, $2), ($3, $4)` for 2 × 2.
 pub fn values_placeholders(rows: usize, cols: usize) -> String {
@@ -146,7 +196,8 @@ pub fn values_placeholders(rows: usize, cols: usize) -> String {
 
 /// Row counts of the multi-row INSERTs that write a list of rows, largest first: a few fixed sizes,
 /// so that each statement is prepared once and stays in the connection's cache. Kept moderate
-/// because sqlx-sqlite's binding cost grows with the square of a statement's parameter count.
+/// because sqlx-sqlite's binding cost grows with the square of a statement's parameter count
+/// unless the statement goes through [`positional`].
 const INSERT_CHUNKS: [usize; 4] = [32, 8, 2, 1];
 
 /// `rows` in consecutive slices of the sizes of [`INSERT_CHUNKS`], in order.
@@ -172,6 +223,25 @@ mod tests {
         assert_eq!(sizes, [32, 8, 2, 2, 1]);
         assert_eq!(super::insert_chunks(&rows).flatten().copied().collect::<Vec<_>>(), rows);
         assert_eq!(super::insert_chunks::<u8>(&[]).count(), 0);
+    }
+
+    #[test]
+    fn placeholders_in_order_become_anonymous() {
+        use super::anonymous;
+        assert_eq!(
+            anonymous("SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)").as_deref(),
+            Some("SELECT a FROM t WHERE b = ? AND c IN (?, ?)")
+        );
+        assert_eq!(anonymous("VALUES ($1, $2), ($3, $4) LIMIT $5").as_deref(), Some("VALUES (?, ?), (?, ?) LIMIT ?"));
+        assert_eq!(
+            anonymous("SELECT '$1', json_extract(x, '$.a') FROM t WHERE a = $1").as_deref(),
+            Some("SELECT '$1', json_extract(x, '$.a') FROM t WHERE a = ?")
+        );
+        // Repeated, skipped or out of order: left alone.
+        assert_eq!(anonymous("SELECT $1, $1"), None);
+        assert_eq!(anonymous("SELECT $2, $1"), None);
+        assert_eq!(anonymous("SELECT $1, $3"), None);
+        assert_eq!(anonymous("SELECT 1"), None);
     }
 
     #[test]

@@ -544,15 +544,18 @@ pub async fn intake_deferred(
     let verdict = loop {
         let Some(params) = &params else { break None };
         let read_ahead = looked.is_some();
-        let candidates = match looked.take() {
+        let v = match looked.take() {
+            // The best of the candidates read ahead (scored there), or of the cases written since.
             Some(l) => {
-                let mut list = l.list.clone();
-                rt.recent.since(l.seen, params, &clue, &region_code, &category.code, &mut list);
-                list
+                let later = rt.recent.since(l.seen, params, &clue, &region_code, &category.code);
+                let later = best_verdict(params, &clue, &category.code, &fp, later);
+                stronger(l.best.clone(), later)
             }
-            None => find_candidates(tx, params, &clue, &region_code, &category.code).await?,
+            None => {
+                let candidates = find_candidates(tx, params, &clue, &region_code, &category.code).await?;
+                best_verdict(params, &clue, &category.code, &fp, candidates)
+            }
         };
-        let v = best_verdict(params, &clue, &category.code, &fp, candidates);
         match &v {
             Some((Verdict::Merge(_), target)) if !store::add_clue(tx, target.id, at).await? => {
                 if !read_ahead {
@@ -988,16 +991,23 @@ fn best_verdict(
             Fingerprint::from_terms(c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect());
         let old = Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: &cfp };
         let v = xiezhi_domain::clue::dedup::verdict(params, &new, &old);
-        let better = match (&best, v) {
-            (_, Verdict::Distinct) => false,
-            (None, _) => true,
-            (Some((b, _)), v) => strength(v) > strength(*b),
-        };
-        if better {
-            best = Some((v, c));
+        if !matches!(v, Verdict::Distinct) {
+            best = stronger(best, Some((v, c)));
         }
     }
     best
+}
+
+/// The stronger of two verdicts (the first when equal).
+fn stronger(
+    a: Option<(Verdict, store::Candidate)>,
+    b: Option<(Verdict, store::Candidate)>,
+) -> Option<(Verdict, store::Candidate)> {
+    match (&a, &b) {
+        (Some((va, _)), Some((vb, _))) if strength(*vb) > strength(*va) => b,
+        (None, _) => b,
+        _ => a,
+    }
 }
 
 // ---- candidates read ahead ---------------------------------------------------------------------------
@@ -1007,7 +1017,7 @@ const LOOKED_TTL: Duration = Duration::from_secs(60);
 /// How long the writer remembers the cases it created (longer than `LOOKED_TTL`).
 const RECENT_TTL: Duration = Duration::from_secs(120);
 
-/// A clue's dedup candidates, read before the write transaction on another connection.
+/// A clue's dedup candidates, read and scored before the write transaction on another connection.
 #[derive(Debug, Clone)]
 pub struct Looked {
     /// The configuration stamp of the rules they were read under.
@@ -1018,28 +1028,33 @@ pub struct Looked {
     /// from [`Recent`].
     seen: u64,
     at: Instant,
-    list: Vec<store::Candidate>,
+    /// The strongest verdict among them, with its case.
+    best: Option<(Verdict, store::Candidate)>,
 }
 
-/// Read a clue's dedup candidates ahead of the write transaction. `None` when the clue cannot be
-/// classified or placed (the intake then refuses it with the reason).
+/// Read and score a clue's dedup candidates ahead of the write transaction. `None` when the clue
+/// cannot be classified or placed (the intake then refuses it with the reason).
 pub async fn look_ahead(
     rt: &Runtime,
     conn: &mut Conn,
     rules: &Rules,
     source: &SourceRow,
     clue: &IntakeClue,
+    fp: &Fingerprint,
 ) -> ApiResult<Option<Looked>> {
     // Read before the candidates, so that every later group is in `Recent`.
     let seen = rt.recent.committed();
     let Some(category) = category_of(rules, conn, source, clue).await? else { return Ok(None) };
     let regions = rt.regions(conn).await?;
     let Ok(region_code) = region_of(&regions, clue) else { return Ok(None) };
-    let list = match dedup_params_of(rules, conn, category.id).await? {
-        Some(params) => find_candidates(conn, &params, clue, &region_code, &category.code).await?,
-        None => Vec::new(),
+    let best = match dedup_params_of(rules, conn, category.id).await? {
+        Some(params) => {
+            let list = find_candidates(conn, &params, clue, &region_code, &category.code).await?;
+            best_verdict(&params, clue, &category.code, fp, list)
+        }
+        None => None,
     };
-    Ok(Some(Looked { stamp: rules.stamp(), category_id: category.id, region_code, seen, at: Instant::now(), list }))
+    Ok(Some(Looked { stamp: rules.stamp(), category_id: category.id, region_code, seen, at: Instant::now(), best }))
 }
 
 /// A case the intake writer created, as a dedup candidate.
@@ -1094,7 +1109,7 @@ impl Recent {
         }
     }
 
-    /// Add to `list` the cases of groups after `seen` within reach of a clue.
+    /// The cases of groups after `seen` within reach of a clue.
     fn since(
         &self,
         seen: u64,
@@ -1102,15 +1117,17 @@ impl Recent {
         clue: &IntakeClue,
         region_code: &str,
         category_code: &str,
-        list: &mut Vec<store::Candidate>,
-    ) {
+    ) -> Vec<store::Candidate> {
         let reach = Reach::of(params, clue, region_code, category_code);
-        let Ok(cases) = self.cases.lock() else { return };
-        for c in cases.iter().filter(|c| c.group > seen && reach.covers(c)) {
-            if !list.iter().any(|l| l.id == c.candidate.id) {
-                list.push(c.candidate.clone());
-            }
-        }
+        let Ok(cases) = self.cases.lock() else { return Vec::new() };
+        // In the order of their groups: the later ones are at the back.
+        cases
+            .iter()
+            .rev()
+            .take_while(|c| c.group > seen)
+            .filter(|c| reach.covers(c))
+            .map(|c| c.candidate.clone())
+            .collect()
     }
 }
 

@@ -171,7 +171,7 @@ pub struct Work {
 /// One item of a batch: refused before the writer, or validated and fingerprinted.
 enum BatchItem {
     Refused { id: Option<String>, error: ItemError },
-    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, ahead: Ahead },
+    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, ahead: Box<Ahead> },
 }
 
 /// A validated batch waiting for the writer.
@@ -264,8 +264,27 @@ async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
 /// How often the writer removes expired nonces (in the transaction of the group at hand).
 const NONCE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// How often the writer has the WAL checkpointed in the background (its own commits do not).
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Checkpoint in the background, on another connection (see `Db::writer_conn`), unless one still runs.
+fn checkpoint_in_background(state: &AppState, running: &Arc<std::sync::atomic::AtomicBool>) {
+    if running.swap(true, std::sync::atomic::Ordering::AcqRel) {
+        return;
+    }
+    let (db, running) = (state.db.clone(), running.clone());
+    tokio::spawn(async move {
+        if let Err(e) = db.checkpoint().await {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
+        }
+        running.store(false, std::sync::atomic::Ordering::Release);
+    });
+}
+
 async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
     let mut purged: Option<std::time::Instant> = None;
+    let mut checkpointed = std::time::Instant::now();
+    let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(false));
     // The writer's own connection, kept between groups (see `Db::begin_on`); given back after a
     // failure, in case the failure was the connection's.
     let mut held: Option<HeldConn> = None;
@@ -284,6 +303,10 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
         let purge = purged.is_none_or(|t| t.elapsed() >= NONCE_PURGE_EVERY);
         if purge {
             purged = Some(std::time::Instant::now());
+        }
+        if checkpointed.elapsed() >= CHECKPOINT_EVERY {
+            checkpointed = std::time::Instant::now();
+            checkpoint_in_background(&state, &checkpointing);
         }
         match commit_group(&state, &mut held, &jobs, purge, Mode::Group).await {
             Ok(outcomes) => {
@@ -322,6 +345,16 @@ enum Mode {
     /// One job: a single push refused after writing is rolled back, and each batch item is in a
     /// savepoint so that a refused item leaves the others intact.
     Alone,
+}
+
+/// The work done ahead that a writer in `mode` relies on.
+fn trusted(mode: Mode, a: &Ahead) -> std::borrow::Cow<'_, Ahead> {
+    match mode {
+        Mode::Group => std::borrow::Cow::Borrowed(a),
+        Mode::Alone => {
+            std::borrow::Cow::Owned(Ahead { new_id: false, fingerprint: a.fingerprint.clone(), looked: None })
+        }
+    }
 }
 
 /// Run `f` in a savepoint: kept when it succeeds, undone when it refuses. A storage failure ends
@@ -416,10 +449,7 @@ async fn write_group(
         // Alone, only the fingerprint done ahead is used: the engine looks at the clue id (that is
         // how a group undone by a concurrent push of the same id gets its answer) and reads the
         // dedup candidates itself.
-        let trusted = |a: &Ahead| match mode {
-            Mode::Group => a.clone(),
-            Mode::Alone => Ahead { new_id: false, fingerprint: a.fingerprint.clone(), looked: None },
-        };
+        let trusted = |a| trusted(mode, a);
         match job {
             Job::Single(w, _) => {
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
@@ -603,7 +633,7 @@ async fn push_clue(
     let ahead = {
         let mut conn = s.db.conn().await?;
         let new_id = cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none();
-        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue).await?;
+        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
         Ahead { fingerprint, new_id, looked }
     };
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
@@ -718,9 +748,11 @@ async fn push_batch(
                 error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
             },
             Ok(clue) => {
-                let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue).await?;
-                let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), new_id: false, looked };
-                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead }
+                let fingerprint = engine::fingerprint(&s.clue, &clue);
+                let looked =
+                    engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
+                let ahead = Ahead { fingerprint, new_id: false, looked };
+                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead: Box::new(ahead) }
             }
         });
     }

@@ -3,7 +3,7 @@
 use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, values_placeholders};
+use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, positional, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -98,8 +98,10 @@ impl Narrow<'_> {
             w.and("c.lat >= {}", Bind::F64(y0));
             w.and("c.lat <= {}", Bind::F64(y1));
         }
+        // Not `LIKE ?`: SQLite prepares a statement whose LIKE pattern is a parameter again every
+        // time the parameter is bound (the LIKE optimisation depends on the pattern).
         if let Some(m) = self.major {
-            w.and("k.code LIKE {}", Bind::Text(format!("{m}%")));
+            w.and(&format!("substr(k.code, 1, {}) = {{}}", m.chars().count()), Bind::Text(m.to_owned()));
         }
     }
 }
@@ -123,7 +125,7 @@ pub async fn candidates_by_cells(
     w.and_raw("c.status IN ('active', 'suspended')");
     narrow.apply(&mut w);
     let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
+    Ok(w.apply_as(sqlx::query_as(positional(conn, sql))).fetch_all(&mut *conn).await?)
 }
 
 /// Open cases without coordinates in the same region reported within `[from, to]`.
@@ -141,7 +143,7 @@ pub async fn candidates_by_region(
     w.and_raw("c.status IN ('active', 'suspended') AND c.grid_cell IS NULL");
     narrow.apply(&mut w);
     let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
-    Ok(w.apply_as(sqlx::query_as(dynamic(sql))).fetch_all(&mut *conn).await?)
+    Ok(w.apply_as(sqlx::query_as(positional(conn, sql))).fetch_all(&mut *conn).await?)
 }
 
 /// The most specific enabled responsibility rule for a category in a township, county or city:
@@ -246,7 +248,7 @@ pub async fn known_clue_ids(
             "SELECT source_clue_id FROM clues WHERE source_id = $1 AND source_clue_id IN ({})",
             list.join(", ")
         );
-        let mut q = sqlx::query_as::<_, (String,)>(dynamic(sql)).bind(source_id);
+        let mut q = sqlx::query_as::<_, (String,)>(positional(conn, sql)).bind(source_id);
         for id in chunk {
             q = q.bind(*id);
         }
@@ -286,13 +288,14 @@ pub struct NewClue {
 }
 
 pub async fn insert_clue(conn: &mut Conn, c: &NewClue) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sqlx::query_as(positional(
+        conn,
         "INSERT INTO clues (source_id, source_clue_id, payload_hash, raw_payload, case_id, dedup, dedup_score, received_at, \
          reported_at, description, address, lon, lat, coord_system, region_code, category_id, reporter_name_enc, \
          reporter_phone_enc, reporter_phone_idx, reporter_id_enc, reporter_id_idx, subject_type, subject_name, subject_code, \
          result, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
          $20, $21, $22, $23, $24, $25, $26) RETURNING id",
-    )
+    ))
     .bind(c.source_id)
     .bind(&c.source_clue_id)
     .bind(&c.payload_hash)
@@ -419,14 +422,15 @@ pub struct NewCase {
 }
 
 pub async fn insert_case(conn: &mut Conn, c: &NewCase) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sqlx::query_as(positional(
+        conn,
         "INSERT INTO cases (case_no, title, description, address, region_code, county_code, lon, lat, grid_cell, category_id, \
          case_type_id, severity_id, source_id, reported_at, occurred_at, tier, department_id, grading, grading_rule_id, \
          time_limit_hours, workflow_version_id, dedup_terms, subject_type, subject_name, subject_code, created_at, updated_at, \
          status, activity, activity_name, due_at, warn_at, closed_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, \
-         $22, $23, $24, $25, $26, $26, $27, $28, $29, $30, $31, $32) RETURNING id",
-    )
+         $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
+    ))
     .bind(&c.case_no)
     .bind(&c.title)
     .bind(&c.description)
@@ -452,6 +456,7 @@ pub async fn insert_case(conn: &mut Conn, c: &NewCase) -> StorageResult<i64> {
     .bind(&c.subject_type)
     .bind(&c.subject_name)
     .bind(&c.subject_code)
+    .bind(c.created_at)
     .bind(c.created_at)
     .bind(&c.status)
     .bind(&c.activity)
@@ -650,10 +655,11 @@ pub struct NewTask<'a> {
 }
 
 pub async fn insert_task(conn: &mut Conn, t: &NewTask<'_>) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (i64,) = sqlx::query_as(positional(
+        conn,
         "INSERT INTO case_tasks (case_id, activity, activity_name, department_id, permission, region_code, status, created_at, due_at, warn_at) \
          VALUES ($1, $2, $3, $4, $5, $6, 'open', $7, $8, $9) RETURNING id",
-    )
+    ))
     .bind(t.case_id)
     .bind(t.activity)
     .bind(t.activity_name)
@@ -773,7 +779,7 @@ pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResul
              VALUES {}",
             values_placeholders(chunk.len(), 11)
         );
-        let mut q = sqlx::query(dynamic(sql));
+        let mut q = sqlx::query(positional(conn, sql));
         for e in chunk {
             q = q
                 .bind(e.case_id)

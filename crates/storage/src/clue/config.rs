@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, Where, dynamic, insert_chunks, values_placeholders};
+use crate::query::{Bind, Where, dynamic, insert_chunks, positional, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -856,7 +856,7 @@ pub async fn claim_nonces(conn: &mut Conn, nonces: &[(i64, &str, i64)], now: i64
             values_placeholders(chunk.len(), 3),
             chunk.len() * 3 + 1
         );
-        let mut q = sqlx::query_as::<_, (i64, String)>(dynamic(sql));
+        let mut q = sqlx::query_as::<_, (i64, String)>(positional(conn, sql));
         for (_, (source_id, nonce, expires_at)) in chunk {
             q = q.bind(*source_id).bind(*nonce).bind(*expires_at);
         }
