@@ -422,11 +422,23 @@ pub struct Deferred {
     /// Per numbering scope, the value its sequence had after the first number taken in this
     /// transaction (which locks the sequence's row until the commit), and the last number taken.
     sequences: Option<HashMap<String, (i64, i64)>>,
+    /// Clue ids reserved for this transaction (see [`Deferred::reserve_clue_ids`]), last first.
+    clue_ids: Vec<i64>,
+    /// The clues given a reserved id, and the reviews of those, inserted by [`Deferred::write`].
+    clues: Vec<(i64, NewClue)>,
+    reviews: Vec<store::NewReview>,
 }
 
 impl Default for Deferred {
     fn default() -> Self {
-        Deferred { events: Vec::new(), audit: Vec::new(), sequences: Some(HashMap::new()) }
+        Deferred {
+            events: Vec::new(),
+            audit: Vec::new(),
+            sequences: Some(HashMap::new()),
+            clue_ids: Vec::new(),
+            clues: Vec::new(),
+            reviews: Vec::new(),
+        }
     }
 }
 
@@ -449,6 +461,14 @@ impl Deferred {
         Ok(v)
     }
 
+    /// Reserve ids for up to `n` clues of this transaction: they are then inserted together by
+    /// [`Deferred::write`] (a clue with attachments, or one beyond `n`, is inserted at once).
+    pub async fn reserve_clue_ids(&mut self, tx: &mut Conn, n: usize) -> ApiResult<()> {
+        self.clue_ids = store::reserve_clue_ids(tx, n).await?;
+        self.clue_ids.reverse();
+        Ok(())
+    }
+
     /// Write what is held, in order.
     pub async fn write(&self, tx: &mut Conn) -> ApiResult<()> {
         for (scope, (first, last)) in self.sequences.iter().flatten() {
@@ -456,6 +476,8 @@ impl Deferred {
                 store::set_sequence(tx, scope, *last).await?;
             }
         }
+        store::insert_clues(tx, &self.clues).await?;
+        store::insert_reviews(tx, &self.reviews).await?;
         store::insert_events(tx, &self.events).await?;
         if !self.audit.is_empty() {
             audit::append_many(tx, &self.audit).await?;
@@ -825,7 +847,13 @@ pub async fn intake_deferred(
     };
     // The stored result leaves the clue's own id out (it is the row's id, see `stored_result`).
     new_clue.result = serde_json::to_string(&result).map_err(ApiError::internal)?;
-    result.clue_id = store::insert_clue(tx, &new_clue).await?;
+    // A reserved id, unless attachments or the source's status callbacks refer to the clue at once.
+    let reserved =
+        if clue.attachments.is_empty() && source.callback_url.is_none() { deferred.clue_ids.pop() } else { None };
+    result.clue_id = match reserved {
+        Some(id) => id,
+        None => store::insert_clue(tx, &new_clue).await?,
+    };
     let first = &mut events[0];
     first.data = match first.action.as_str() {
         "merge" => json!({ "clue_id": result.clue_id, "score": new_clue.dedup_score }).to_string(),
@@ -833,12 +861,20 @@ pub async fn intake_deferred(
     };
     store_attachments(rt, tx, result.clue_id, &clue, inc.now).await?;
     if let Some((score, candidate)) = review {
-        store::insert_review(tx, result.clue_id, new_clue.case_id, candidate, score, at).await?;
+        let r =
+            store::NewReview { clue_id: result.clue_id, case_id: new_clue.case_id, candidate, score, created_at: at };
+        match reserved {
+            Some(_) => deferred.reviews.push(r),
+            None => store::insert_review(tx, &r).await?,
+        }
     }
     if let Some(summary) = registered
         && source.callback_url.is_some()
     {
         enqueue_callbacks(tx, new_clue.case_id, "create", "登记", &summary, at).await?;
+    }
+    if let Some(id) = reserved {
+        deferred.clues.push((id, new_clue));
     }
     deferred.events.extend(events);
     deferred.audit.push(NewAudit {

@@ -434,7 +434,12 @@ async fn write_group(
     let rules = s.clue.rules(&mut tx).await?;
     let mut out = Vec::with_capacity(jobs.len());
     let mut deferred = match mode {
-        Mode::Group => engine::Deferred::default(),
+        Mode::Group => {
+            // The group's clues are inserted together at its end.
+            let mut d = engine::Deferred::default();
+            d.reserve_clue_ids(&mut tx, jobs.iter().map(Job::clues).sum()).await?;
+            d
+        }
         Mode::Alone => engine::Deferred::in_savepoints(),
     };
     // The jobs whose nonce is claimed at the end, and whether each wrote anything.

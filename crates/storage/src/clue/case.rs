@@ -4,6 +4,9 @@ use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
 use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, positional, values_placeholders};
+use sqlx::any::AnyArguments;
+use sqlx::query::Query;
+use sqlx::{Any, Row};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -287,44 +290,83 @@ pub struct NewClue {
     pub created_by: Option<i64>,
 }
 
+const CLUE_COLUMNS: &str = "source_id, source_clue_id, payload_hash, raw_payload, case_id, dedup, dedup_score, \
+     received_at, reported_at, description, address, lon, lat, coord_system, region_code, category_id, reporter_name_enc, \
+     reporter_phone_enc, reporter_phone_idx, reporter_id_enc, reporter_id_idx, subject_type, subject_name, subject_code, \
+     result, created_by";
+const CLUE_COLUMN_COUNT: usize = 26;
+
+fn bind_clue<'q>(q: Query<'q, Any, AnyArguments>, c: &'q NewClue) -> Query<'q, Any, AnyArguments> {
+    q.bind(c.source_id)
+        .bind(&c.source_clue_id)
+        .bind(&c.payload_hash)
+        .bind(&c.raw_payload)
+        .bind(c.case_id)
+        .bind(&c.dedup)
+        .bind(OptF64(c.dedup_score))
+        .bind(c.received_at)
+        .bind(c.reported_at)
+        .bind(&c.description)
+        .bind(&c.address)
+        .bind(OptF64(c.lon))
+        .bind(OptF64(c.lat))
+        .bind(&c.coord_system)
+        .bind(&c.region_code)
+        .bind(c.category_id)
+        .bind(&c.reporter_name_enc)
+        .bind(&c.reporter_phone_enc)
+        .bind(&c.reporter_phone_idx)
+        .bind(&c.reporter_id_enc)
+        .bind(&c.reporter_id_idx)
+        .bind(&c.subject_type)
+        .bind(&c.subject_name)
+        .bind(&c.subject_code)
+        .bind(&c.result)
+        .bind(c.created_by)
+}
+
 pub async fn insert_clue(conn: &mut Conn, c: &NewClue) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(positional(
-        conn,
-        "INSERT INTO clues (source_id, source_clue_id, payload_hash, raw_payload, case_id, dedup, dedup_score, received_at, \
-         reported_at, description, address, lon, lat, coord_system, region_code, category_id, reporter_name_enc, \
-         reporter_phone_enc, reporter_phone_idx, reporter_id_enc, reporter_id_idx, subject_type, subject_name, subject_code, \
-         result, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, $22, $23, $24, $25, $26) RETURNING id",
-    ))
-    .bind(c.source_id)
-    .bind(&c.source_clue_id)
-    .bind(&c.payload_hash)
-    .bind(&c.raw_payload)
-    .bind(c.case_id)
-    .bind(&c.dedup)
-    .bind(OptF64(c.dedup_score))
-    .bind(c.received_at)
-    .bind(c.reported_at)
-    .bind(&c.description)
-    .bind(&c.address)
-    .bind(OptF64(c.lon))
-    .bind(OptF64(c.lat))
-    .bind(&c.coord_system)
-    .bind(&c.region_code)
-    .bind(c.category_id)
-    .bind(&c.reporter_name_enc)
-    .bind(&c.reporter_phone_enc)
-    .bind(&c.reporter_phone_idx)
-    .bind(&c.reporter_id_enc)
-    .bind(&c.reporter_id_idx)
-    .bind(&c.subject_type)
-    .bind(&c.subject_name)
-    .bind(&c.subject_code)
-    .bind(&c.result)
-    .bind(c.created_by)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+    let sql =
+        format!("INSERT INTO clues ({CLUE_COLUMNS}) VALUES {} RETURNING id", values_placeholders(1, CLUE_COLUMN_COUNT));
+    let row = bind_clue(sqlx::query(positional(conn, sql)), c).fetch_one(&mut *conn).await?;
+    Ok(row.try_get(0)?)
+}
+
+/// `n` ids for clues that the caller inserts with [`insert_clues`] in the same write transaction.
+/// SQLite: the ids after the highest used (the transaction holds the database's write lock);
+/// PostgreSQL: taken from the id sequence (ids not used are skipped).
+pub async fn reserve_clue_ids(conn: &mut Conn, n: usize) -> StorageResult<Vec<i64>> {
+    if conn.backend_name() == "SQLite" {
+        let (last,): (i64,) = sqlx::query_as(
+            "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'clues'), 0), \
+             coalesce((SELECT max(id) FROM clues), 0))",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        return Ok((1..=n as i64).map(|i| last + i).collect());
+    }
+    let ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT nextval(pg_get_serial_sequence('clues', 'id')) FROM generate_series(1, $1)")
+            .bind(n as i64)
+            .fetch_all(&mut *conn)
+            .await?;
+    Ok(ids.into_iter().map(|r| r.0).collect())
+}
+
+/// Insert clues with the ids given them (see [`reserve_clue_ids`]), several rows per statement.
+pub async fn insert_clues(conn: &mut Conn, clues: &[(i64, NewClue)]) -> StorageResult<()> {
+    for chunk in insert_chunks(clues) {
+        let sql = format!(
+            "INSERT INTO clues (id, {CLUE_COLUMNS}) VALUES {}",
+            values_placeholders(chunk.len(), CLUE_COLUMN_COUNT + 1)
+        );
+        let mut q = sqlx::query(positional(conn, sql));
+        for (id, c) in chunk {
+            q = bind_clue(q.bind(*id), c);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 /// Move a clue to another case (a suspected duplicate confirmed by a dispatcher).
@@ -824,25 +866,34 @@ pub async fn events_of(conn: &mut Conn, case_id: i64) -> StorageResult<Vec<Event
 
 // ---- dedup reviews ----------------------------------------------------------------------------------
 
-pub async fn insert_review(
-    conn: &mut Conn,
-    clue_id: i64,
-    case_id: i64,
-    candidate: i64,
-    score: f64,
-    now: i64,
-) -> StorageResult<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO dedup_reviews (clue_id, case_id, candidate_case_id, score, status, created_at) VALUES ($1, $2, $3, $4, 'pending', $5) RETURNING id",
-    )
-    .bind(clue_id)
-    .bind(case_id)
-    .bind(candidate)
-    .bind(score)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
+/// A suspected duplicate to review: the clue, its new case, the case it may duplicate.
+#[derive(Debug, Clone)]
+pub struct NewReview {
+    pub clue_id: i64,
+    pub case_id: i64,
+    pub candidate: i64,
+    pub score: f64,
+    pub created_at: i64,
+}
+
+pub async fn insert_review(conn: &mut Conn, r: &NewReview) -> StorageResult<()> {
+    insert_reviews(conn, std::slice::from_ref(r)).await
+}
+
+/// Insert pending reviews, several rows per statement.
+pub async fn insert_reviews(conn: &mut Conn, reviews: &[NewReview]) -> StorageResult<()> {
+    for chunk in insert_chunks(reviews) {
+        let sql = format!(
+            "INSERT INTO dedup_reviews (clue_id, case_id, candidate_case_id, score, status, created_at) VALUES {}",
+            values_placeholders(chunk.len(), 6)
+        );
+        let mut q = sqlx::query(positional(conn, sql));
+        for r in chunk {
+            q = q.bind(r.clue_id).bind(r.case_id).bind(r.candidate).bind(r.score).bind("pending").bind(r.created_at);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
