@@ -462,7 +462,8 @@ impl Deferred {
     }
 
     /// Reserve ids for up to `n` clues of this transaction: they are then inserted together by
-    /// [`Deferred::write`] (a clue with attachments, or one beyond `n`, is inserted at once).
+    /// [`Deferred::write`] (a clue with attachments or from a source with status callbacks is
+    /// inserted at once, with its reserved id; one beyond `n` at once, with a new id).
     pub async fn reserve_clue_ids(&mut self, tx: &mut Conn, n: usize) -> ApiResult<()> {
         self.clue_ids = store::reserve_clue_ids(tx, n).await?;
         self.clue_ids.reverse();
@@ -847,12 +848,14 @@ pub async fn intake_deferred(
     };
     // The stored result leaves the clue's own id out (it is the row's id, see `stored_result`).
     new_clue.result = serde_json::to_string(&result).map_err(ApiError::internal)?;
-    // A reserved id, unless attachments or the source's status callbacks refer to the clue at once.
-    let reserved =
-        if clue.attachments.is_empty() && source.callback_url.is_none() { deferred.clue_ids.pop() } else { None };
-    result.clue_id = match reserved {
+    // In a group commit the clue has a reserved id, and is inserted at the group's end unless its
+    // attachments or the source's status callbacks refer to the row at once. (Inserting it at once
+    // with a new id instead could take an id reserved for another clue of the group.)
+    let reserved = deferred.clue_ids.pop();
+    let later = reserved.filter(|_| clue.attachments.is_empty() && source.callback_url.is_none());
+    result.clue_id = match later {
         Some(id) => id,
-        None => store::insert_clue(tx, &new_clue).await?,
+        None => store::insert_clue(tx, reserved, &new_clue).await?,
     };
     let first = &mut events[0];
     first.data = match first.action.as_str() {
@@ -863,7 +866,7 @@ pub async fn intake_deferred(
     if let Some((score, candidate)) = review {
         let r =
             store::NewReview { clue_id: result.clue_id, case_id: new_clue.case_id, candidate, score, created_at: at };
-        match reserved {
+        match later {
             Some(_) => deferred.reviews.push(r),
             None => store::insert_review(tx, &r).await?,
         }
@@ -873,7 +876,7 @@ pub async fn intake_deferred(
     {
         enqueue_callbacks(tx, new_clue.case_id, "create", "登记", &summary, at).await?;
     }
-    if let Some(id) = reserved {
+    if let Some(id) = later {
         deferred.clues.push((id, new_clue));
     }
     deferred.events.extend(events);

@@ -325,11 +325,20 @@ fn bind_clue<'q>(q: Query<'q, Any, AnyArguments>, c: &'q NewClue) -> Query<'q, A
         .bind(c.created_by)
 }
 
-pub async fn insert_clue(conn: &mut Conn, c: &NewClue) -> StorageResult<i64> {
+/// Insert a clue, with the id given it (see [`reserve_clue_ids`]) or a new one; its id.
+pub async fn insert_clue(conn: &mut Conn, id: Option<i64>, c: &NewClue) -> StorageResult<i64> {
+    let Some(id) = id else {
+        let sql = format!(
+            "INSERT INTO clues ({CLUE_COLUMNS}) VALUES {} RETURNING id",
+            values_placeholders(1, CLUE_COLUMN_COUNT)
+        );
+        let row = bind_clue(sqlx::query(positional(conn, sql)), c).fetch_one(&mut *conn).await?;
+        return Ok(row.try_get(0)?);
+    };
     let sql =
-        format!("INSERT INTO clues ({CLUE_COLUMNS}) VALUES {} RETURNING id", values_placeholders(1, CLUE_COLUMN_COUNT));
-    let row = bind_clue(sqlx::query(positional(conn, sql)), c).fetch_one(&mut *conn).await?;
-    Ok(row.try_get(0)?)
+        format!("INSERT INTO clues (id, {CLUE_COLUMNS}) VALUES {}", values_placeholders(1, CLUE_COLUMN_COUNT + 1));
+    bind_clue(sqlx::query(positional(conn, sql)).bind(id), c).execute(&mut *conn).await?;
+    Ok(id)
 }
 
 /// `n` ids for clues that the caller inserts with [`insert_clues`] in the same write transaction.
