@@ -285,7 +285,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
     let mut purged: Option<std::time::Instant> = None;
     let mut checkpointed = std::time::Instant::now();
     let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    // The writer's own connection, kept between groups (see `Db::begin_on`); given back after a
+    // The writer's own connection, kept between groups (see `Db::begin_on`); closed after a
     // failure, in case the failure was the connection's.
     let mut held: Option<HeldConn> = None;
     while let Some(first) = rx.recv().await {
