@@ -6,7 +6,7 @@ use xiezhi_domain::audit::{AuditRecord, ChainCheck, ChainVerifier};
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::StorageResult;
-use crate::query::{Bind, Where, dynamic, insert_chunks, positional, values_placeholders};
+use crate::query::{Bind, Where, dynamic, insert_rows};
 
 /// An audit entry to append; `seq` and the hash are assigned by [`append`].
 #[derive(Debug, Clone)]
@@ -94,31 +94,23 @@ pub async fn append_many(conn: &mut Conn, entries: &[NewAudit]) -> StorageResult
         prev.clone_from(&hash);
         rows.push((rec, hash));
     }
-    for chunk in insert_chunks(&rows) {
-        let size = chunk.len();
-        let sql = format!(
-            "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, outcome, summary, changes, hash) \
-             VALUES {}",
-            values_placeholders(size, 12)
-        );
-        let mut q = sqlx::query(positional(conn, sql));
-        for (rec, hash) in chunk {
-            q = q
-                .bind(rec.seq)
-                .bind(rec.occurred_at)
-                .bind(rec.actor_id)
-                .bind(&rec.actor_name)
-                .bind(&rec.ip)
-                .bind(&rec.action)
-                .bind(&rec.target_type)
-                .bind(&rec.target_id)
-                .bind(&rec.outcome)
-                .bind(&rec.summary)
-                .bind(&rec.changes)
-                .bind(hash);
-        }
-        q.execute(&mut *conn).await?;
-    }
+    let head = "INSERT INTO audit_log (seq, occurred_at, actor_id, actor_name, ip, action, target_type, target_id, \
+                outcome, summary, changes, hash)";
+    insert_rows(conn, head, 12, &rows, |q, (rec, hash)| {
+        q.bind(rec.seq)
+            .bind(rec.occurred_at)
+            .bind(rec.actor_id)
+            .bind(&rec.actor_name)
+            .bind(&rec.ip)
+            .bind(&rec.action)
+            .bind(&rec.target_type)
+            .bind(&rec.target_id)
+            .bind(&rec.outcome)
+            .bind(&rec.summary)
+            .bind(&rec.changes)
+            .bind(hash)
+    })
+    .await?;
     sqlx::query("UPDATE audit_head SET last_hash = $1 WHERE id = 1").bind(&prev).execute(&mut *conn).await?;
     Ok(last)
 }

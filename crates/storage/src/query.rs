@@ -194,6 +194,26 @@ pub fn values_placeholders(rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
+/// Insert `rows` with a few multi-row statements: `head` is `INSERT INTO table (columns)`, `cols`
+/// the number of columns, and `bind` binds one row's values in column order.
+pub async fn insert_rows<T>(
+    conn: &mut Conn,
+    head: &str,
+    cols: usize,
+    rows: &[T],
+    bind: impl for<'q> Fn(Query<'q, Any, AnyArguments>, &'q T) -> Query<'q, Any, AnyArguments>,
+) -> crate::StorageResult<()> {
+    for chunk in insert_chunks(rows) {
+        let sql = format!("{head} VALUES {}", values_placeholders(chunk.len(), cols));
+        let mut q = sqlx::query(positional(conn, sql));
+        for row in chunk {
+            q = bind(q, row);
+        }
+        q.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
 /// Row counts of the multi-row INSERTs that write a list of rows, largest first: a few fixed sizes,
 /// so that each statement is prepared once and stays in the connection's cache. Kept moderate
 /// because sqlx-sqlite's binding cost grows with the square of a statement's parameter count

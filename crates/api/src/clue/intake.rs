@@ -454,11 +454,10 @@ async fn write_group(
         // Alone, only the fingerprint done ahead is used: the engine looks at the clue id (that is
         // how a group undone by a concurrent push of the same id gets its answer) and reads the
         // dedup candidates itself.
-        let trusted = |a| trusted(mode, a);
         match job {
             Job::Single(w, _) => {
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
-                let ahead = trusted(&w.ahead);
+                let ahead = trusted(mode, &w.ahead);
                 let inc = incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now);
                 match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
                     Ok(result) => {
@@ -479,7 +478,7 @@ async fn write_group(
                     let r = match item {
                         BatchItem::Refused { error, .. } => Err(error.clone()),
                         BatchItem::Valid { raw, clue, ahead, .. } => {
-                            let ahead = trusted(ahead);
+                            let ahead = trusted(mode, ahead);
                             // Alone, a batch's new cases stay out of the recent-cases list: an item
                             // undone by its savepoint would leave a case there that never was.
                             let listed = (mode == Mode::Group).then_some(group);

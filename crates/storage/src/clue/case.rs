@@ -3,7 +3,9 @@
 use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, positional, values_placeholders};
+use crate::query::{
+    Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, insert_rows, positional, values_placeholders,
+};
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row};
@@ -364,18 +366,8 @@ pub async fn reserve_clue_ids(conn: &mut Conn, n: usize) -> StorageResult<Vec<i6
 
 /// Insert clues with the ids given them (see [`reserve_clue_ids`]), several rows per statement.
 pub async fn insert_clues(conn: &mut Conn, clues: &[(i64, NewClue)]) -> StorageResult<()> {
-    for chunk in insert_chunks(clues) {
-        let sql = format!(
-            "INSERT INTO clues (id, {CLUE_COLUMNS}) VALUES {}",
-            values_placeholders(chunk.len(), CLUE_COLUMN_COUNT + 1)
-        );
-        let mut q = sqlx::query(positional(conn, sql));
-        for (id, c) in chunk {
-            q = bind_clue(q.bind(*id), c);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let head = format!("INSERT INTO clues (id, {CLUE_COLUMNS})");
+    insert_rows(conn, &head, CLUE_COLUMN_COUNT + 1, clues, |q, (id, c)| bind_clue(q.bind(*id), c)).await
 }
 
 /// Move a clue to another case (a suspected duplicate confirmed by a dispatcher).
@@ -824,30 +816,22 @@ pub async fn insert_event(conn: &mut Conn, e: &NewEvent) -> StorageResult<()> {
 
 /// Insert events in order, several rows per statement.
 pub async fn insert_events(conn: &mut Conn, events: &[NewEvent]) -> StorageResult<()> {
-    for chunk in insert_chunks(events) {
-        let sql = format!(
-            "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, to_activity, to_name, comment, data) \
-             VALUES {}",
-            values_placeholders(chunk.len(), 11)
-        );
-        let mut q = sqlx::query(positional(conn, sql));
-        for e in chunk {
-            q = q
-                .bind(e.case_id)
-                .bind(e.at)
-                .bind(e.actor_id)
-                .bind(&e.actor_name)
-                .bind(&e.action)
-                .bind(&e.action_name)
-                .bind(&e.from_activity)
-                .bind(&e.to_activity)
-                .bind(&e.to_name)
-                .bind(&e.comment)
-                .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() });
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let head = "INSERT INTO case_events (case_id, at, actor_id, actor_name, action, action_name, from_activity, \
+                to_activity, to_name, comment, data)";
+    insert_rows(conn, head, 11, events, |q, e| {
+        q.bind(e.case_id)
+            .bind(e.at)
+            .bind(e.actor_id)
+            .bind(&e.actor_name)
+            .bind(&e.action)
+            .bind(&e.action_name)
+            .bind(&e.from_activity)
+            .bind(&e.to_activity)
+            .bind(&e.to_name)
+            .bind(&e.comment)
+            .bind(if e.data.is_empty() { "{}" } else { e.data.as_str() })
+    })
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -891,18 +875,11 @@ pub async fn insert_review(conn: &mut Conn, r: &NewReview) -> StorageResult<()> 
 
 /// Insert pending reviews, several rows per statement.
 pub async fn insert_reviews(conn: &mut Conn, reviews: &[NewReview]) -> StorageResult<()> {
-    for chunk in insert_chunks(reviews) {
-        let sql = format!(
-            "INSERT INTO dedup_reviews (clue_id, case_id, candidate_case_id, score, status, created_at) VALUES {}",
-            values_placeholders(chunk.len(), 6)
-        );
-        let mut q = sqlx::query(positional(conn, sql));
-        for r in chunk {
-            q = q.bind(r.clue_id).bind(r.case_id).bind(r.candidate).bind(r.score).bind("pending").bind(r.created_at);
-        }
-        q.execute(&mut *conn).await?;
-    }
-    Ok(())
+    let head = "INSERT INTO dedup_reviews (clue_id, case_id, candidate_case_id, score, status, created_at)";
+    insert_rows(conn, head, 6, reviews, |q, r| {
+        q.bind(r.clue_id).bind(r.case_id).bind(r.candidate).bind(r.score).bind("pending").bind(r.created_at)
+    })
+    .await
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
