@@ -642,6 +642,28 @@ async fn a_changed_source_applies_to_the_next_push() {
     assert_error(st, &body, StatusCode::UNAUTHORIZED, "signature_invalid");
     let (st, body) = send("SRC-2", NEW).await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
+    // New category mappings: a code mapped otherwise now, and one only the new mapping knows (a
+    // push is refused only under the rules as they are, not as the last request saw them).
+    sqlx::query("UPDATE sources SET category_mapping = $1 WHERE id = $2")
+        .bind(r#"{"ZDJY":"E0102","NEWC":"E0502"}"#)
+        .bind(id)
+        .execute(f.app.db.pool())
+        .await
+        .unwrap();
+    for (code, stored) in [("ZDJY", "E0102"), ("NEWC", "E0502")] {
+        let body = clue(&format!("SRC-{code}"), "丽阳街口有人占道经营", code, 119.92, 28.45).to_string();
+        let (st, answer) =
+            signed(&f.app, "POST", "/api/intake/v1/clues", body.as_bytes(), now_ms(), &nonce(), NEW).await;
+        assert_eq!(st, StatusCode::CREATED, "{answer}");
+        let (category,): (String,) = sqlx::query_as(
+            "SELECT k.code FROM clues c JOIN categories k ON k.id = c.category_id WHERE c.source_clue_id = $1",
+        )
+        .bind(format!("SRC-{code}"))
+        .fetch_one(f.app.db.pool())
+        .await
+        .unwrap();
+        assert_eq!(category, stored, "{code}");
+    }
     sqlx::query("UPDATE sources SET enabled = 0 WHERE id = $1").bind(id).execute(f.app.db.pool()).await.unwrap();
     let (st, body) = send("SRC-3", NEW).await;
     assert_error(st, &body, StatusCode::FORBIDDEN, "source_disabled");

@@ -187,6 +187,7 @@ async fn take_in(
         ahead: None,
         rules: None,
         group: None,
+        new_id: false,
         actor: &actor,
         now: registered,
         registered_at: registered,

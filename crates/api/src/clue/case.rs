@@ -921,6 +921,7 @@ async fn create_case(
         ahead: None,
         rules: None,
         group: None,
+        new_id: false,
         actor: &actor,
         now,
         registered_at: now,

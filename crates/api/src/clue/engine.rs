@@ -141,6 +141,12 @@ impl Runtime {
         self.rules.for_tx(conn).await
     }
 
+    /// The rules some transaction read lately, without reading the stamp (see
+    /// `RulesCache::seen_within`).
+    pub fn rules_seen_within(&self, within: Duration) -> Option<Arc<Rules>> {
+        self.rules.seen_within(within)
+    }
+
     /// The attachment store in use.
     pub fn attachments(&self) -> Arc<AttachmentStore> {
         match self.attachments.read() {
@@ -344,6 +350,10 @@ pub struct Incoming<'a> {
     pub rules: Option<&'a Rules>,
     /// The intake writer's group (see [`Recent`]) the transaction belongs to, if any.
     pub group: Option<u64>,
+    /// The source had no clue with this id just before (looked up for many clues at once): the
+    /// engine does not look again. A concurrent push of the same id then fails on the unique
+    /// index, and the caller retries it without this.
+    pub new_id: bool,
     pub actor: &'a Actor,
     pub now: i64,
     /// Time the case is registered at (= now, except for historical demo data).
@@ -355,10 +365,6 @@ pub struct Incoming<'a> {
 pub struct Ahead {
     /// The dedup fingerprint.
     pub fingerprint: Fingerprint,
-    /// The source had no clue with this id just before: the transaction does not look again. A
-    /// concurrent push of the same id then fails on the unique index, and the caller retries it
-    /// without this.
-    pub new_id: bool,
     /// Dedup candidates read ahead, if any.
     pub looked: Option<Looked>,
 }
@@ -514,9 +520,9 @@ pub async fn intake_deferred(
         }
     };
     let hash = spec::payload_hash(inc.raw);
-    let prior = match inc.ahead {
-        Some(a) if a.new_id => None,
-        _ => store::find_clue(tx, source.id, &clue.source_clue_id).await?,
+    let prior = match inc.new_id {
+        true => None,
+        false => store::find_clue(tx, source.id, &clue.source_clue_id).await?,
     };
     if let Some((id, prior_hash, result, _)) = prior {
         if prior_hash != hash {

@@ -57,9 +57,25 @@ pub struct Signed {
     nonce: String,
     /// The rules the source was found under (the work done ahead uses them too).
     rules: Arc<Rules>,
+    /// The rules were read for this request (not taken from the cache as some transaction saw
+    /// them lately, see [`authenticate`]).
+    read: bool,
 }
 
-async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> ApiResult<Signed> {
+/// How old the rules a single push is authenticated under may be: as some transaction saw them
+/// lately (under load, the writer's last group), without reading the stamp. The writer checks the
+/// push again under its own rules when they differ (see [`recheck`]); a refusal is only ever
+/// decided under rules read for the request.
+const RULES_SEEN_WITHIN: std::time::Duration = std::time::Duration::from_secs(1);
+
+async fn authenticate(
+    s: &AppState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    lately: bool,
+) -> ApiResult<Signed> {
     let (Some(key), Some(ts), Some(nonce), Some(sig)) = (
         header(headers, "x-app-key"),
         header(headers, "x-timestamp"),
@@ -72,15 +88,37 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
             "缺少签名请求头（X-App-Key、X-Timestamp、X-Nonce、X-Signature）",
         ));
     };
+    let verify = |sources: &HashMap<String, SourceRow>| {
+        let source =
+            sources.get(key).ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+        verify_signature(s, source, method, uri, (ts, nonce, sig), body)?;
+        Ok::<_, ApiError>(source.clone())
+    };
+    if lately
+        && let Some(rules) = s.clue.rules_seen_within(RULES_SEEN_WITHIN)
+        && let Some(sources) = rules.cached::<Arc<HashMap<String, SourceRow>>>(&Key::Sources)
+        && let Ok(source) = verify(&sources)
+    {
+        return Ok(Signed { source, nonce: nonce.to_owned(), rules, read: false });
+    }
     let mut conn = s.db.conn().await?;
     // Sources from the rules cache (a change to a source moves the configuration stamp).
     let rules = s.clue.rules(&mut conn).await?;
     let sources = rules.get(Key::Sources, sources_by_app_key(&mut conn)).await?;
     drop(conn);
-    let source = sources
-        .get(key)
-        .cloned()
-        .ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+    let source = verify(&sources)?;
+    Ok(Signed { source, nonce: nonce.to_owned(), rules, read: true })
+}
+
+/// A request's signature checked with its source's secret, and the source enabled.
+fn verify_signature(
+    s: &AppState,
+    source: &SourceRow,
+    method: &Method,
+    uri: &Uri,
+    (ts, nonce, sig): (&str, &str, &str),
+    body: &[u8],
+) -> ApiResult<()> {
     let secret = s.cipher.decrypt(&source.secret_enc).map_err(ApiError::internal)?;
     match signature::verify(&secret, method.as_str(), uri.path(), ts, nonce, body, sig, now_ms()) {
         Ok(()) => {}
@@ -91,14 +129,59 @@ async fn authenticate(s: &AppState, method: &Method, uri: &Uri, headers: &Header
                 "X-Timestamp 无效或与服务器时间相差超过 5 分钟",
             ));
         }
-        Err(SignatureError::BadNonce | SignatureError::Mismatch) => {
-            return Err(coded(StatusCode::UNAUTHORIZED, "signature_invalid", "签名校验失败"));
-        }
+        Err(SignatureError::BadNonce | SignatureError::Mismatch) => return Err(signature_invalid()),
     }
     if source.enabled != 1 {
-        return Err(coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用"));
+        return Err(source_disabled());
     }
-    Ok(Signed { source, nonce: nonce.to_owned(), rules })
+    Ok(())
+}
+
+fn source_disabled() -> ApiError {
+    coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用")
+}
+
+fn signature_invalid() -> ApiError {
+    coded(StatusCode::UNAUTHORIZED, "signature_invalid", "签名校验失败")
+}
+
+/// A single push authenticated and validated under other rules than the writer's (see
+/// [`RULES_SEEN_WITHIN`]), checked again under the writer's: refused if its source is gone,
+/// disabled or has another secret now; validated again under the source as it is now if that
+/// changed otherwise (`Some`: the source, the clue and the work ahead to use instead).
+async fn recheck(
+    s: &AppState,
+    tx: &mut Conn,
+    rules: &Rules,
+    w: &Work,
+) -> ApiResult<Option<(SourceRow, IntakeClue, Ahead)>> {
+    let sources = rules.get(Key::Sources, sources_by_app_key(tx)).await?;
+    let then = &w.signed.source;
+    let now = sources
+        .get(&then.app_key)
+        .ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+    let unchanged = |r: &SourceRow| SourceRow { last_seen_at: None, ..r.clone() };
+    if unchanged(now) == unchanged(then) {
+        return Ok(None);
+    }
+    if now.secret_enc != then.secret_enc {
+        let secret = |r: &SourceRow| s.cipher.decrypt(&r.secret_enc).map_err(ApiError::internal);
+        if secret(now)? != secret(then)? {
+            return Err(signature_invalid());
+        }
+    }
+    if now.enabled != 1 {
+        return Err(source_disabled());
+    }
+    let clue = match engine::validate(now, &w.raw, w.now) {
+        Ok(c) => c,
+        Err(mut errs) => {
+            engine::add_category_error(tx, now, &w.raw, &mut errs).await;
+            return Err(ApiError::Validation(errs));
+        }
+    };
+    let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), looked: None };
+    Ok(Some((now.clone(), clue, ahead)))
 }
 
 async fn sources_by_app_key(conn: &mut Conn) -> ApiResult<Arc<HashMap<String, SourceRow>>> {
@@ -170,8 +253,18 @@ pub struct Work {
 
 /// One item of a batch: refused before the writer, or validated and fingerprinted.
 enum BatchItem {
-    Refused { id: Option<String>, error: ItemError },
-    Valid { id: Option<String>, raw: Value, clue: Box<IntakeClue>, ahead: Box<Ahead> },
+    Refused {
+        id: Option<String>,
+        error: ItemError,
+    },
+    /// `new_id`: the source had no clue with this id when the batch was validated.
+    Valid {
+        id: Option<String>,
+        raw: Value,
+        clue: Box<IntakeClue>,
+        ahead: Box<Ahead>,
+        new_id: bool,
+    },
 }
 
 /// A validated batch waiting for the writer.
@@ -253,10 +346,20 @@ impl Outcome {
 /// every clue makes (timeline events, audit entries, nonces, the sources' last use) are made once
 /// for the group at the end of it. Every caller gets its answer only after the commit. Batches go
 /// through the same writer, so SQLite never sees two writers.
+///
+/// The writer runs on a thread of its own (a single-threaded runtime): it waits for the database
+/// once per statement, and on the shared runtime every wake-up would queue behind the requests'
+/// tasks (parsing, word segmentation, scoring) that keep its workers busy under load.
 async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
     let queue = s.clue.intake_queue(|rx| {
         let state = s.clone();
-        tokio::spawn(writer(state, rx));
+        let run = move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+            Ok(rt) => rt.block_on(writer(state, rx)),
+            Err(e) => tracing::error!(error = %e, "intake writer: no runtime"),
+        };
+        if let Err(e) = std::thread::Builder::new().name("intake-writer".into()).spawn(run) {
+            tracing::error!(error = %e, "intake writer: no thread");
+        }
     });
     queue.send(job).await.map_err(|_| ApiError::internal("intake writer stopped"))
 }
@@ -351,9 +454,7 @@ enum Mode {
 fn trusted(mode: Mode, a: &Ahead) -> std::borrow::Cow<'_, Ahead> {
     match mode {
         Mode::Group => std::borrow::Cow::Borrowed(a),
-        Mode::Alone => {
-            std::borrow::Cow::Owned(Ahead { new_id: false, fingerprint: a.fingerprint.clone(), looked: None })
-        }
+        Mode::Alone => std::borrow::Cow::Owned(Ahead { fingerprint: a.fingerprint.clone(), looked: None }),
     }
 }
 
@@ -442,6 +543,12 @@ async fn write_group(
         }
         Mode::Alone => engine::Deferred::in_savepoints(),
     };
+    // Which single pushes bring a clue id new to their source, looked up for the group at once
+    // (alone, the engine looks itself).
+    let known = match mode {
+        Mode::Group => known_single_ids(&mut tx, jobs).await?,
+        Mode::Alone => HashMap::new(),
+    };
     // The jobs whose nonce is claimed at the end, and whether each wrote anything.
     let mut claims: Vec<(usize, bool)> = Vec::new();
     let mut nonces = std::collections::HashSet::new();
@@ -456,10 +563,26 @@ async fn write_group(
         // dedup candidates itself.
         match job {
             Job::Single(w, _) => {
+                let rechecked = match signed.rules.stamp() == rules.stamp() {
+                    true => None,
+                    false => match recheck(s, &mut tx, &rules, w).await {
+                        Ok(r) => r,
+                        Err(e @ ApiError::Internal(_)) => return Err(e),
+                        Err(e) => {
+                            out.push(job.refused(e));
+                            continue;
+                        }
+                    },
+                };
+                let (source, clue, ahead) = match &rechecked {
+                    Some((source, clue, ahead)) => (source, clue, std::borrow::Cow::Borrowed(ahead)),
+                    None => (&signed.source, &w.clue, trusted(mode, &w.ahead)),
+                };
+                let new_id = known.get(&source.id).is_some_and(|k| !k.contains(&clue.source_clue_id));
+                let inc =
+                    Incoming { source, new_id, ..incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now) };
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
-                let ahead = trusted(mode, &w.ahead);
-                let inc = incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now);
-                match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, w.clue.clone(), &mut deferred).await {
+                match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, clue.clone(), &mut deferred).await {
                     Ok(result) => {
                         claims.push((i, !result.replayed));
                         out.push(Outcome::Single(Ok(result)));
@@ -477,12 +600,14 @@ async fn write_group(
                 for item in &b.items {
                     let r = match item {
                         BatchItem::Refused { error, .. } => Err(error.clone()),
-                        BatchItem::Valid { raw, clue, ahead, .. } => {
+                        BatchItem::Valid { raw, clue, ahead, new_id, .. } => {
                             let ahead = trusted(mode, ahead);
                             // Alone, a batch's new cases stay out of the recent-cases list: an item
                             // undone by its savepoint would leave a case there that never was.
                             let listed = (mode == Mode::Group).then_some(group);
-                            let inc = incoming(listed, signed, raw, &ahead, &rules, &b.actor, now);
+                            let new_id = *new_id && mode == Mode::Group;
+                            let inc =
+                                Incoming { new_id, ..incoming(listed, signed, raw, &ahead, &rules, &b.actor, now) };
                             let clue = (**clue).clone();
                             let d = &mut deferred;
                             let r = match mode {
@@ -546,6 +671,22 @@ async fn write_group(
     Ok(out)
 }
 
+/// The clue ids of the group's single pushes that their sources have used already, by source (a
+/// source with none of its single pushes in the group is not listed).
+async fn known_single_ids(tx: &mut Conn, jobs: &[Job]) -> ApiResult<HashMap<i64, std::collections::HashSet<String>>> {
+    let mut ids: std::collections::BTreeMap<i64, Vec<&str>> = std::collections::BTreeMap::new();
+    for job in jobs {
+        if let Job::Single(w, _) = job {
+            ids.entry(w.signed.source.id).or_default().push(&w.clue.source_clue_id);
+        }
+    }
+    let mut known = HashMap::new();
+    for (source, ids) in ids {
+        known.insert(source, cases::known_clue_ids(tx, source, &ids).await?);
+    }
+    Ok(known)
+}
+
 fn incoming<'a>(
     group: Option<u64>,
     signed: &'a Signed,
@@ -561,6 +702,7 @@ fn incoming<'a>(
         ahead: Some(ahead),
         rules: Some(rules),
         group,
+        new_id: false,
         actor,
         now,
         registered_at: now,
@@ -619,11 +761,17 @@ async fn push_clue(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Response> {
     let body = body_of(body)?;
-    let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
+    let mut signed = authenticate(&s, &method, &uri, &headers, &body, true).await?;
     json_content(&headers)?;
     let now = now_ms();
     let raw = parse_json(&body)?;
-    let clue = match engine::validate(&signed.source, &raw, now) {
+    let mut valid = engine::validate(&signed.source, &raw, now);
+    if valid.is_err() && !signed.read {
+        // Refused only under the rules as they are now.
+        signed = authenticate(&s, &method, &uri, &headers, &body, false).await?;
+        valid = engine::validate(&signed.source, &raw, now);
+    }
+    let clue = match valid {
         Ok(c) => c,
         Err(mut errs) => {
             let mut conn = s.db.conn().await?;
@@ -634,11 +782,11 @@ async fn push_clue(
     // Work outside the write transaction first; the writer commits concurrent pushes together.
     s.clue.store_attachments_ahead(&clue).await?;
     let fingerprint = engine::fingerprint(&s.clue, &clue);
+    // Whether the clue id is new to the source is looked up by the writer, for its whole group.
     let ahead = {
         let mut conn = s.db.conn().await?;
-        let new_id = cases::find_clue(&mut conn, signed.source.id, &clue.source_clue_id).await?.is_none();
         let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
-        Ahead { fingerprint, new_id, looked }
+        Ahead { fingerprint, looked }
     };
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
     let (reply, answer) = oneshot::channel();
@@ -702,7 +850,7 @@ async fn push_batch(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<Json<BatchResult>> {
     let body = body_of(body)?;
-    let signed = authenticate(&s, &method, &uri, &headers, &body).await?;
+    let signed = authenticate(&s, &method, &uri, &headers, &body, false).await?;
     json_content(&headers)?;
     let now = now_ms();
     let parsed = parse_json(&body);
@@ -755,8 +903,8 @@ async fn push_batch(
                 let fingerprint = engine::fingerprint(&s.clue, &clue);
                 let looked =
                     engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
-                let ahead = Ahead { fingerprint, new_id: false, looked };
-                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead: Box::new(ahead) }
+                let ahead = Ahead { fingerprint, looked };
+                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead: Box::new(ahead), new_id: false }
             }
         });
     }
@@ -772,8 +920,8 @@ async fn push_batch(
     let known = cases::known_clue_ids(&mut conn, signed.source.id, &ids).await?;
     drop(conn);
     for w in &mut work {
-        if let BatchItem::Valid { clue, ahead, .. } = w {
-            ahead.new_id = !known.contains(&clue.source_clue_id);
+        if let BatchItem::Valid { clue, new_id, .. } = w {
+            *new_id = !known.contains(&clue.source_clue_id);
         }
     }
     let batch = BatchWork { actor: actor(&signed.source, &meta), signed, now, items: work };
@@ -818,7 +966,7 @@ async fn clue_status(
     headers: HeaderMap,
     Path(source_clue_id): Path<String>,
 ) -> ApiResult<Json<ClueStatus>> {
-    let signed = authenticate(&s, &method, &uri, &headers, b"").await?;
+    let signed = authenticate(&s, &method, &uri, &headers, b"", false).await?;
     let now = now_ms();
     let mut tx = s.db.begin().await?;
     claim(&mut tx, &signed, now).await?;
@@ -874,7 +1022,7 @@ async fn intake_categories(
     uri: Uri,
     headers: HeaderMap,
 ) -> ApiResult<Json<IntakeCategories>> {
-    let signed = authenticate(&s, &method, &uri, &headers, b"").await?;
+    let signed = authenticate(&s, &method, &uri, &headers, b"", false).await?;
     let mut tx = s.db.begin().await?;
     claim(&mut tx, &signed, now_ms()).await?;
     let (cats, _) = config::categories(&mut tx).await?;

@@ -13,6 +13,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use xiezhi_storage::Conn;
 
@@ -67,10 +68,8 @@ impl Rules {
         E: Into<ApiError>,
         F: Future<Output = Result<T, E>>,
     {
-        if let Some(v) = self.entries.lock().ok().and_then(|m| m.get(&key).cloned())
-            && let Some(v) = v.downcast_ref::<T>()
-        {
-            return Ok(v.clone());
+        if let Some(v) = self.cached(&key) {
+            return Ok(v);
         }
         let v = load.await.map_err(Into::into)?;
         if let Ok(mut m) = self.entries.lock() {
@@ -78,12 +77,19 @@ impl Rules {
         }
         Ok(v)
     }
+
+    /// The cached value of `key`, if it was loaded already.
+    pub fn cached<T: Clone + 'static>(&self, key: &Key) -> Option<T> {
+        let v = self.entries.lock().ok().and_then(|m| m.get(key).cloned())?;
+        v.downcast_ref::<T>().cloned()
+    }
 }
 
-/// The current rules, shared by all transactions that saw the same stamp.
+/// The current rules, shared by all transactions that saw the same stamp, and when a transaction
+/// last read that stamp.
 #[derive(Default)]
 pub struct RulesCache {
-    current: Mutex<Option<Arc<Rules>>>,
+    current: Mutex<Option<(Arc<Rules>, Instant)>>,
 }
 
 impl RulesCache {
@@ -91,15 +97,27 @@ impl RulesCache {
     pub async fn for_tx(&self, conn: &mut Conn) -> ApiResult<Arc<Rules>> {
         let stamp = xiezhi_storage::clue::config::config_stamp(conn).await?;
         let mut g = self.current.lock().map_err(|_| ApiError::internal("rules cache poisoned"))?;
-        match g.as_ref() {
-            Some(r) if r.stamp == stamp => Ok(r.clone()),
+        match g.as_mut() {
+            Some((r, seen)) if r.stamp == stamp => {
+                *seen = Instant::now();
+                Ok(r.clone())
+            }
             // A transaction that began before a change another one already saw: rules of its own.
-            Some(r) if r.stamp > stamp => Ok(Arc::new(Rules::new(stamp))),
+            Some((r, _)) if r.stamp > stamp => Ok(Arc::new(Rules::new(stamp))),
             _ => {
                 let r = Arc::new(Rules::new(stamp));
-                *g = Some(r.clone());
+                *g = Some((r.clone(), Instant::now()));
                 Ok(r)
             }
         }
+    }
+
+    /// The current rules without reading the stamp, if a transaction read it within `within`.
+    /// They may be out of date by then: only for work that is checked again under the rules of
+    /// the transaction that uses it (see `clue::intake`).
+    pub fn seen_within(&self, within: Duration) -> Option<Arc<Rules>> {
+        let g = self.current.lock().ok()?;
+        let (r, seen) = g.as_ref()?;
+        (seen.elapsed() < within).then(|| r.clone())
     }
 }

@@ -714,7 +714,7 @@ pub async fn delete_dedup_setting(conn: &mut Conn, id: i64) -> StorageResult<()>
 
 // ---- sources -----------------------------------------------------------------------------------------
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, sqlx::FromRow)]
 pub struct SourceRow {
     pub id: i64,
     pub code: String,
