@@ -737,6 +737,59 @@ async fn concurrent_duplicates_merge_into_one_case() {
     assert_eq!(dedup.iter().filter(|d| *d == "new").count(), 1, "{dedup:?}");
     assert_eq!(app.count("cases").await, 1 + dedup.iter().filter(|d| *d == "suspected").count() as i64);
     assert_eq!(app.count("clues").await, 16);
+    assert_clue_counts(&app).await;
+}
+
+/// Every case counts exactly the clues it holds.
+async fn assert_clue_counts(app: &TestApp) {
+    let off: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT c.id, c.clue_count, (SELECT COUNT(*) FROM clues k WHERE k.case_id = c.id) FROM cases c \
+         WHERE c.clue_count <> (SELECT COUNT(*) FROM clues k WHERE k.case_id = c.id)",
+    )
+    .fetch_all(app.db.pool())
+    .await
+    .unwrap();
+    assert!(off.is_empty(), "cases whose clue count is off (id, count, clues): {off:?}");
+}
+
+#[tokio::test]
+async fn merges_are_counted_into_open_cases_only() {
+    // Merges into the cases found ahead are counted at the end of the writer's group, into the
+    // cases locked open at its start.
+    let f = setup().await;
+    let text = "丽阳街与中山街交叉口有流动摊贩占道经营卖水果";
+    let (st, first) = push(&f.app, &clue("OPEN-0", text, "E0502", 119.92, 28.45)).await;
+    assert_eq!(st, StatusCode::CREATED, "{first}");
+    let batch = |from: usize| {
+        let items: Vec<Value> =
+            (from..from + 6).map(|i| clue(&format!("OPEN-{i}"), text, "E0502", 119.92, 28.45)).collect();
+        json!({ "clues": items }).to_string()
+    };
+    let (st, r) =
+        signed(&f.app, "POST", "/api/intake/v1/clues/batch", batch(1).as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_eq!((st, r["accepted"].as_i64()), (StatusCode::OK, Some(6)), "{r}");
+    for item in r["results"].as_array().unwrap() {
+        assert_eq!(item["result"]["merged_into"], first["case_no"], "{item}");
+    }
+    let (count,): (i64,) = sqlx::query_as("SELECT clue_count FROM cases WHERE case_no = $1")
+        .bind(first["case_no"].as_str().unwrap())
+        .fetch_one(f.app.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(count, 7);
+    // Once the case is closed, its duplicates open a case of their own and leave its count alone.
+    sqlx::query("UPDATE cases SET status = 'closed' WHERE case_no = $1")
+        .bind(first["case_no"].as_str().unwrap())
+        .execute(f.app.db.pool())
+        .await
+        .unwrap();
+    let (st, r) =
+        signed(&f.app, "POST", "/api/intake/v1/clues/batch", batch(7).as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_eq!((st, r["accepted"].as_i64()), (StatusCode::OK, Some(6)), "{r}");
+    let dedup: Vec<&str> =
+        r["results"].as_array().unwrap().iter().map(|i| i["result"]["dedup"].as_str().unwrap()).collect();
+    assert_eq!(dedup, ["new", "merged", "merged", "merged", "merged", "merged"], "{r}");
+    assert_clue_counts(&f.app).await;
 }
 
 // ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------

@@ -203,8 +203,21 @@ pub async fn insert_rows<T>(
     rows: &[T],
     bind: impl for<'q> Fn(Query<'q, Any, AnyArguments>, &'q T) -> Query<'q, Any, AnyArguments>,
 ) -> crate::StorageResult<()> {
+    for_rows(conn, |values| format!("{head} VALUES {values}"), cols, rows, bind).await
+}
+
+/// Run a statement over `rows` a few dozen at a time: `sql` makes it around a `VALUES` list of
+/// the rows (`(…), (…)`, `cols` values each, whose columns are named `column1`, `column2`, … on
+/// both backends), and `bind` binds one row's values in column order.
+pub async fn for_rows<T>(
+    conn: &mut Conn,
+    sql: impl Fn(&str) -> String,
+    cols: usize,
+    rows: &[T],
+    bind: impl for<'q> Fn(Query<'q, Any, AnyArguments>, &'q T) -> Query<'q, Any, AnyArguments>,
+) -> crate::StorageResult<()> {
     for chunk in insert_chunks(rows) {
-        let sql = format!("{head} VALUES {}", values_placeholders(chunk.len(), cols));
+        let sql = sql(&values_placeholders(chunk.len(), cols));
         let mut q = sqlx::query(positional(conn, sql));
         for row in chunk {
             q = bind(q, row);

@@ -369,6 +369,16 @@ pub struct Ahead {
     pub looked: Option<Looked>,
 }
 
+impl Ahead {
+    /// The case the clue was found ahead to be merged into, if any.
+    pub fn merge_target(&self) -> Option<i64> {
+        match self.looked.as_ref()?.best.as_ref()? {
+            (Verdict::Merge(_), c) => Some(c.id),
+            _ => None,
+        }
+    }
+}
+
 fn invalid(field: &'static str, m: impl Into<String>) -> IntakeError {
     IntakeError::Invalid(vec![FieldError::new(field, m)])
 }
@@ -433,6 +443,13 @@ pub struct Deferred {
     /// The clues given a reserved id, and the reviews of those, inserted by [`Deferred::write`].
     clues: Vec<(i64, NewClue)>,
     reviews: Vec<store::NewReview>,
+    /// Cases that stay open until the commit: locked by [`Deferred::lock_merge_targets`], or
+    /// created in this transaction.
+    open: std::collections::HashSet<i64>,
+    /// Clues merged into those cases, counted into them by [`Deferred::write`]: per case, the
+    /// number and the time of the last. `None` in savepoints (a rolled back clue would stay
+    /// counted).
+    merges: Option<HashMap<i64, (i64, i64)>>,
 }
 
 impl Default for Deferred {
@@ -444,6 +461,8 @@ impl Default for Deferred {
             clue_ids: Vec::new(),
             clues: Vec::new(),
             reviews: Vec::new(),
+            open: std::collections::HashSet::new(),
+            merges: Some(HashMap::new()),
         }
     }
 }
@@ -452,7 +471,32 @@ impl Deferred {
     /// For clues in savepoints: every case number is taken from its sequence at once (a rolled
     /// back savepoint gives back its number and the sequence row's lock).
     pub fn in_savepoints() -> Deferred {
-        Deferred { sequences: None, ..Deferred::default() }
+        Deferred { sequences: None, merges: None, ..Deferred::default() }
+    }
+
+    /// Lock the open ones among the cases that clues were found ahead to duplicate: merges into
+    /// them are then counted at the end, not one statement each.
+    pub async fn lock_merge_targets(&mut self, tx: &mut Conn, mut ids: Vec<i64>) -> ApiResult<()> {
+        if self.merges.is_none() || ids.is_empty() {
+            return Ok(());
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        self.open.extend(store::lock_open_cases(tx, &ids).await?);
+        Ok(())
+    }
+
+    /// Count a clue merged into a case known to stay open; `false` if it is not known so.
+    fn count_merge(&mut self, case_id: i64, at: i64) -> bool {
+        match &mut self.merges {
+            Some(merges) if self.open.contains(&case_id) => {
+                let (n, last) = merges.entry(case_id).or_insert((0, at));
+                *n += 1;
+                *last = (*last).max(at);
+                true
+            }
+            _ => false,
+        }
     }
 
     /// The next number of a numbering scope.
@@ -489,6 +533,11 @@ impl Deferred {
         }
         store::insert_clues(tx, &self.clues).await?;
         store::insert_reviews(tx, &self.reviews).await?;
+        if let Some(merges) = &self.merges {
+            let mut counts: Vec<(i64, i64, i64)> = merges.iter().map(|(id, (n, at))| (*id, *n, *at)).collect();
+            counts.sort_unstable();
+            store::add_clues(tx, &counts).await?;
+        }
         store::insert_events(tx, &self.events).await?;
         if !self.audit.is_empty() {
             audit::append_many(tx, &self.audit).await?;
@@ -590,7 +639,9 @@ pub async fn intake_deferred(
             }
         };
         match &v {
-            Some((Verdict::Merge(_), target)) if !store::add_clue(tx, target.id, at).await? => {
+            Some((Verdict::Merge(_), target))
+                if !(deferred.count_merge(target.id, at) || store::add_clue(tx, target.id, at).await?) =>
+            {
                 if !read_ahead {
                     return Err(ApiError::internal(format!("case {} is no longer open", target.id)).into());
                 }
@@ -784,6 +835,9 @@ pub async fn intake_deferred(
         )
         .await?;
         new_clue.case_id = case.id;
+        if deferred.merges.is_some() && matches!(entry.status.as_str(), "active" | "suspended") {
+            deferred.open.insert(case.id);
+        }
         if let Some(group) = inc.group {
             let candidate = store::Candidate {
                 id: case.id,

@@ -295,6 +295,21 @@ impl Job {
         }
     }
 
+    /// The cases its clues were found ahead to be merged into.
+    fn merge_targets(&self) -> Vec<i64> {
+        match self {
+            Job::Single(w, _) => w.ahead.merge_target().into_iter().collect(),
+            Job::Batch(b, _) => b
+                .items
+                .iter()
+                .filter_map(|i| match i {
+                    BatchItem::Valid { ahead, .. } => ahead.merge_target(),
+                    BatchItem::Refused { .. } => None,
+                })
+                .collect(),
+        }
+    }
+
     /// The request's signature, and the time it was received.
     fn signed(&self) -> (&Signed, i64) {
         match self {
@@ -539,6 +554,7 @@ async fn write_group(
             // The group's clues are inserted together at its end.
             let mut d = engine::Deferred::default();
             d.reserve_clue_ids(&mut tx, jobs.iter().map(Job::clues).sum()).await?;
+            d.lock_merge_targets(&mut tx, jobs.iter().flat_map(Job::merge_targets).collect()).await?;
             d
         }
         Mode::Alone => engine::Deferred::in_savepoints(),

@@ -682,6 +682,38 @@ pub async fn add_clue(conn: &mut Conn, id: i64, now: i64) -> StorageResult<bool>
     Ok(r.rows_affected() == 1)
 }
 
+/// Count merged clues into their cases, a few dozen cases per statement: (case id, clues, time of
+/// the last). The caller has made sure the cases are open (see [`lock_open_cases`]).
+pub async fn add_clues(conn: &mut Conn, counts: &[(i64, i64, i64)]) -> StorageResult<()> {
+    let sql = |values: &str| {
+        format!(
+            "UPDATE cases SET clue_count = cases.clue_count + v.column2, updated_at = v.column3 \
+             FROM (VALUES {values}) AS v WHERE cases.id = v.column1"
+        )
+    };
+    crate::query::for_rows(conn, sql, 3, counts, |q, (id, n, at)| q.bind(*id).bind(*n).bind(*at)).await
+}
+
+/// Which of the given cases are open, kept so until the end of the write transaction: locked on
+/// PostgreSQL; on SQLite the transaction holds the database's write lock.
+pub async fn lock_open_cases(conn: &mut Conn, ids: &[i64]) -> StorageResult<std::collections::HashSet<i64>> {
+    let lock = if conn.backend_name() == "SQLite" { "" } else { " FOR UPDATE" };
+    let mut open = std::collections::HashSet::new();
+    for chunk in insert_chunks(ids) {
+        let list: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT id FROM cases WHERE id IN ({}) AND status IN ('active', 'suspended') ORDER BY id{lock}",
+            list.join(", ")
+        );
+        let mut q = sqlx::query_as::<_, (i64,)>(positional(conn, sql));
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        open.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+    }
+    Ok(open)
+}
+
 // ---- tasks ---------------------------------------------------------------------------------------------
 
 #[derive(Debug, Clone)]
