@@ -12,8 +12,8 @@ use crate::error::{StorageError, StorageResult};
 
 pub type Conn = sqlx::AnyConnection;
 pub type Tx = sqlx::Transaction<'static, Any>;
-/// A pooled connection a caller holds on to (see [`Db::begin_on`]).
-pub type HeldConn = PoolConnection<Any>;
+/// A connection of its own that a long-lived writer holds on to (see [`Db::writer_conn`]).
+pub type HeldConn = sqlx::AnyConnection;
 /// A write transaction on a held connection.
 pub type TxOn<'c> = sqlx::Transaction<'c, Any>;
 
@@ -55,6 +55,20 @@ pub struct DbOptions {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite `synchronous` pragma value (`FULL` or `NORMAL`).
+    synchronous: &'static str,
+}
+
+/// Pragmas of every SQLite connection.
+async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, synchronous: &str) -> Result<(), sqlx::Error> {
+    conn.execute("PRAGMA journal_mode = WAL").await?;
+    conn.execute("PRAGMA busy_timeout = 10000").await?;
+    conn.execute("PRAGMA foreign_keys = ON").await?;
+    // Savepoint journals in memory: one savepoint per batch item in a group commit.
+    conn.execute("PRAGMA temp_store = MEMORY").await?;
+    conn.execute(if synchronous == "NORMAL" { "PRAGMA synchronous = NORMAL" } else { "PRAGMA synchronous = FULL" })
+        .await?;
+    Ok(())
 }
 
 impl Db {
@@ -80,24 +94,14 @@ impl Db {
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
-                        conn.execute("PRAGMA journal_mode = WAL").await?;
-                        conn.execute("PRAGMA busy_timeout = 10000").await?;
-                        conn.execute("PRAGMA foreign_keys = ON").await?;
-                        // Savepoint journals in memory: one savepoint per batch item in a group commit.
-                        conn.execute("PRAGMA temp_store = MEMORY").await?;
-                        conn.execute(if synchronous == "NORMAL" {
-                            "PRAGMA synchronous = NORMAL"
-                        } else {
-                            "PRAGMA synchronous = FULL"
-                        })
-                        .await?;
+                        sqlite_pragmas(conn, synchronous).await?;
                     }
                     Ok(())
                 })
             })
             .connect_with(connect)
             .await?;
-        let db = Db { pool, backend };
+        let db = Db { pool, backend, synchronous };
         if backend == Backend::Sqlite {
             let version = db.sqlite_version().await?;
             if !dialect::sqlite_version_ok(&version) {
@@ -136,20 +140,26 @@ impl Db {
         Ok(self.pool.begin_with(dialect::begin_write(self.backend)).await?)
     }
 
-    /// A connection for a long-lived writer to hold on to (see [`Db::begin_on`]); it is closed,
-    /// not given back to the pool, when dropped. On SQLite it gets a page cache of up to 32 MiB
-    /// (default 2 MiB), enough for the inner index pages of a million cases (the pool's other
-    /// connections keep the default, as WAL drops their caches whenever the writer commits), and
-    /// its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`] in the
-    /// background instead.
+    /// A connection for a long-lived writer to hold on to (see [`Db::begin_on`]): opened apart
+    /// from the pool (and beyond its size), on the caller's runtime, so that on PostgreSQL its
+    /// socket is served by the runtime of the thread that uses it. On SQLite it gets a page cache
+    /// of up to 32 MiB (default 2 MiB), enough for the inner index pages of a million cases (the
+    /// pool's connections keep the default, as WAL drops their caches whenever the writer
+    /// commits), and its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`]
+    /// in the background instead.
     pub async fn writer_conn(&self) -> StorageResult<HeldConn> {
-        let mut conn = self.pool.acquire().await?;
-        conn.close_on_drop();
+        let mut conn = self.pool.connect_options().connect().await?;
         if self.backend == Backend::Sqlite {
-            sqlx::query("PRAGMA cache_size = -32768").execute(&mut *conn).await?;
-            sqlx::query("PRAGMA wal_autocheckpoint = 0").execute(&mut *conn).await?;
+            sqlite_pragmas(&mut conn, self.synchronous).await?;
+            conn.execute("PRAGMA cache_size = -32768").await?;
+            conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
         }
         Ok(conn)
+    }
+
+    /// Close a writer's connection (see [`Db::writer_conn`]) cleanly.
+    pub async fn close_writer_conn(&self, conn: HeldConn) -> StorageResult<()> {
+        Ok(conn.close().await?)
     }
 
     /// SQLite: copy what the WAL holds into the database file, on a pooled connection and without
@@ -166,7 +176,7 @@ impl Db {
     /// its own connection so that its page cache stays warm: in SQLite's WAL mode a connection
     /// drops its whole cache when another connection has written since its last transaction.
     pub async fn begin_on<'c>(&self, conn: &'c mut HeldConn) -> StorageResult<TxOn<'c>> {
-        Ok(sqlx::Connection::begin_with(&mut **conn, dialect::begin_write(self.backend)).await?)
+        Ok(sqlx::Connection::begin_with(conn, dialect::begin_write(self.backend)).await?)
     }
 
     /// Cheap liveness probe.

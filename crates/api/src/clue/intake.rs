@@ -436,7 +436,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
             // on its own.
             Err(e) => {
                 tracing::warn!(error = %e, n = jobs.len(), "intake group undone, retrying its jobs one by one");
-                held = None;
+                close(&state, &mut held).await;
                 for job in jobs {
                     match commit_group(&state, &mut held, std::slice::from_ref(&job), false, Mode::Alone).await {
                         Ok(mut v) => match v.pop() {
@@ -444,13 +444,23 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
                             None => job.fail(ApiError::internal("empty group")),
                         },
                         Err(e) => {
-                            held = None;
+                            close(&state, &mut held).await;
                             job.fail(e);
                         }
                     }
                 }
             }
         }
+    }
+    close(&state, &mut held).await;
+}
+
+/// Close the writer's connection (a new one is opened for the next group).
+async fn close(state: &AppState, held: &mut Option<HeldConn>) {
+    if let Some(conn) = held.take()
+        && let Err(e) = state.db.close_writer_conn(conn).await
+    {
+        tracing::debug!(error = %e, "intake writer: closing its connection");
     }
 }
 
