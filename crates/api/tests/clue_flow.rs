@@ -790,6 +790,19 @@ async fn merges_are_counted_into_open_cases_only() {
         r["results"].as_array().unwrap().iter().map(|i| i["result"]["dedup"].as_str().unwrap()).collect();
     assert_eq!(dedup, ["new", "merged", "merged", "merged", "merged", "merged"], "{r}");
     assert_clue_counts(&f.app).await;
+    // The writer's look-up of the clue ids a source has used already.
+    let (source,): (i64,) = sqlx::query_as("SELECT id FROM sources WHERE app_key = $1")
+        .bind(APP_KEY)
+        .fetch_one(f.app.db.pool())
+        .await
+        .unwrap();
+    let mut conn = f.app.db.conn().await.unwrap();
+    let asked: Vec<String> = (0..40).map(|i| format!("OPEN-{i}")).collect();
+    let asked: Vec<&str> = asked.iter().map(String::as_str).collect();
+    let known = xiezhi_storage::clue::case::known_clue_ids(&mut conn, source, &asked).await.unwrap();
+    let mut known: Vec<String> = known.into_iter().collect();
+    known.sort_by_key(|id| id[5..].parse::<u32>().unwrap());
+    assert_eq!(known, (0..13).map(|i| format!("OPEN-{i}")).collect::<Vec<_>>());
 }
 
 // ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------

@@ -248,16 +248,20 @@ pub async fn known_clue_ids(
 ) -> StorageResult<std::collections::HashSet<String>> {
     let mut known = std::collections::HashSet::new();
     for chunk in insert_chunks(ids) {
-        let list: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        // One lookup of the unique index per id (a subquery per row): with `source_clue_id IN
+        // (…)` or a join, PostgreSQL may scan all the source's clues and filter them when its
+        // statistics do not know yet how many the source has.
         let sql = format!(
-            "SELECT source_clue_id FROM clues WHERE source_id = $1 AND source_clue_id IN ({})",
-            list.join(", ")
+            "SELECT v.column1 FROM (VALUES {}) AS v WHERE (SELECT 1 FROM clues c \
+             WHERE c.source_id = ${} AND c.source_clue_id = v.column1) IS NOT NULL",
+            values_placeholders(chunk.len(), 1),
+            chunk.len() + 1
         );
-        let mut q = sqlx::query_as::<_, (String,)>(positional(conn, sql)).bind(source_id);
+        let mut q = sqlx::query_as::<_, (String,)>(positional(conn, sql));
         for id in chunk {
             q = q.bind(*id);
         }
-        known.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
+        known.extend(q.bind(source_id).fetch_all(&mut *conn).await?.into_iter().map(|r| r.0));
     }
     Ok(known)
 }
