@@ -604,7 +604,9 @@ async fn write_group(
                     Some((source, clue, ahead)) => (source, clue, std::borrow::Cow::Borrowed(ahead)),
                     None => (&signed.source, &w.clue, trusted(mode, &w.ahead)),
                 };
-                let new_id = known.get(&source.id).is_some_and(|k| !k.contains(&clue.source_clue_id));
+                // (A clue validated again may carry another id, not looked up.)
+                let new_id =
+                    rechecked.is_none() && known.get(&source.id).is_some_and(|k| !k.contains(&clue.source_clue_id));
                 let inc =
                     Incoming { source, new_id, ..incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now) };
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
