@@ -89,8 +89,7 @@ async fn authenticate(
         ));
     };
     let verify = |sources: &HashMap<String, SourceRow>| {
-        let source =
-            sources.get(key).ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+        let source = sources.get(key).ok_or_else(app_key_unknown)?;
         verify_signature(s, source, method, uri, (ts, nonce, sig), body)?;
         Ok::<_, ApiError>(source.clone())
     };
@@ -137,6 +136,10 @@ fn verify_signature(
     Ok(())
 }
 
+fn app_key_unknown() -> ApiError {
+    coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在")
+}
+
 fn source_disabled() -> ApiError {
     coded(StatusCode::FORBIDDEN, "source_disabled", "该来源已被停用")
 }
@@ -157,9 +160,7 @@ async fn recheck(
 ) -> ApiResult<Option<(SourceRow, IntakeClue, Ahead)>> {
     let sources = rules.get(Key::Sources, sources_by_app_key(tx)).await?;
     let then = &w.signed.source;
-    let now = sources
-        .get(&then.app_key)
-        .ok_or_else(|| coded(StatusCode::UNAUTHORIZED, "app_key_unknown", "App Key 不存在"))?;
+    let now = sources.get(&then.app_key).ok_or_else(app_key_unknown)?;
     let unchanged = |r: &SourceRow| SourceRow { last_seen_at: None, ..r.clone() };
     if unchanged(now) == unchanged(then) {
         return Ok(None);
