@@ -805,6 +805,57 @@ async fn merges_are_counted_into_open_cases_only() {
     assert_eq!(known, (0..13).map(|i| format!("OPEN-{i}")).collect::<Vec<_>>());
 }
 
+#[tokio::test]
+async fn a_batch_finds_each_items_duplicates_by_its_own_place_and_time() {
+    // A batch's dedup candidates are read together, one query per run of items reported close in
+    // time: items of two runs, each merged into the case of its own place and time only.
+    let f = setup().await;
+    let stalls = "丽阳街与中山街交叉口有流动摊贩占道经营卖水果";
+    let garbage = "花园路小区门口垃圾桶满溢无人清运，气味难闻";
+    let (a, b) = ((119.92, 28.45), (119.95, 28.42));
+    let days_ago = |d: i64| xiezhi_domain::clue::intake::format_time(now_ms() - d * 86_400_000);
+    let at = |id: &str, text: &str, (lon, lat): (f64, f64), days: i64| {
+        let mut c = clue(id, text, "E0502", lon, lat);
+        if days > 0 {
+            c["reported_at"] = json!(days_ago(days));
+        }
+        c
+    };
+    let (st, case_a) = push(&f.app, &at("RUN-A", stalls, a, 0)).await;
+    assert_eq!(st, StatusCode::CREATED, "{case_a}");
+    let (st, case_b) = push(&f.app, &at("RUN-B", garbage, b, 20)).await;
+    assert_eq!(st, StatusCode::CREATED, "{case_b}");
+    let items = [
+        at("RUN-1", garbage, b, 20),
+        at("RUN-2", stalls, a, 0),
+        at("RUN-3", stalls, a, 20),
+        at("RUN-4", garbage, b, 0),
+        at("RUN-5", garbage, b, 20),
+    ];
+    let body = json!({ "clues": items }).to_string();
+    let (st, r) =
+        signed(&f.app, "POST", "/api/intake/v1/clues/batch", body.as_bytes(), now_ms(), &nonce(), SECRET).await;
+    assert_eq!((st, r["accepted"].as_i64()), (StatusCode::OK, Some(5)), "{r}");
+    let results: Vec<(&str, &Value)> = r["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["result"]["dedup"].as_str().unwrap(), &i["result"]["merged_into"]))
+        .collect();
+    assert_eq!(
+        results,
+        [
+            ("merged", &case_b["case_no"]),
+            ("merged", &case_a["case_no"]),
+            ("new", &Value::Null),
+            ("new", &Value::Null),
+            ("merged", &case_b["case_no"]),
+        ],
+        "{r}"
+    );
+    assert_clue_counts(&f.app).await;
+}
+
 // ---- the provincial platform (F15–F17): pushes, feedback, faults --------------------------------
 
 use std::sync::Arc;

@@ -7,7 +7,7 @@
 //! `ANALYZE` (PostgreSQL: `VACUUM ANALYZE` and `CHECKPOINT`). Measured:
 //! - the machine's bare single-row insert-transaction rate (SQLite: own file, WAL,
 //!   `synchronous=FULL`; PostgreSQL: one connection, default `synchronous_commit`), sequential, 3 s;
-//! - the dedup candidate query (`candidates_by_cells`, 9 cells, ±72 h) against the 1M cases;
+//! - the dedup candidate query (`candidates_near`, 9 cells, ±72 h) against the 1M cases;
 //! - dedup scoring per clue in-process (segmentation + scoring against 0–30 candidates);
 //! - over HTTP against the real `xiezhi` release binary (pinned with `taskset`, see `common`),
 //!   signed as a registered source: single-clue intake at maximum throughput (closed loop, 16 and
@@ -35,7 +35,7 @@ use sqlx::{AnyConnection, Connection};
 use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict, verdict};
 use xiezhi_domain::clue::intake::format_time;
 use xiezhi_domain::geo::Point;
-use xiezhi_storage::clue::case::{Candidate, Narrow, candidates_by_cells, dedup_params};
+use xiezhi_storage::clue::case::{CellProbe, candidates_near, dedup_params};
 
 use common::{Conn, Creds, ms, percentile, push, register_source};
 
@@ -325,30 +325,32 @@ async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadT
 
 // ---- in-process measures ----------------------------------------------------------------------------
 
-/// The 3×3 grid cells around a point (cells of 0.005°, as the engine's `grid_cell`).
-fn nine_cells(p: Point) -> Vec<i64> {
+/// Probes of the 3×3 grid cells around a point (cells of 0.005°, as the engine's `grid_cell`): one
+/// range of 3 cells per column, without the engine's narrowing to the distance box.
+fn nine_cells(p: Point, from: i64, to: i64) -> Vec<CellProbe> {
     let (x, y) = ((p.lon * 200.0).floor() as i64, (p.lat * 200.0).floor() as i64);
-    let mut out = Vec::with_capacity(9);
-    for dx in -1..=1 {
-        for dy in -1..=1 {
-            out.push((x + dx) * 100_000 + y + dy);
-        }
-    }
-    out
+    (x - 1..=x + 1)
+        .map(|x| CellProbe {
+            probe: 0,
+            cells: (x * 100_000 + y - 1, x * 100_000 + y + 1),
+            bbox: [-180.0, -90.0, 180.0, 90.0],
+            from,
+            to,
+        })
+        .collect()
 }
 
 /// The candidate query of a fresh clue at 2,000 random points: latencies and candidates found.
 async fn candidate_queries(url: &str, now: i64) -> (Vec<Duration>, Vec<usize>) {
-    // A plain connection (default page cache), without the engine's narrowing to the distance box.
+    // A plain connection (default page cache).
     let mut c = AnyConnection::connect(url).await.unwrap();
     let mut rng = StdRng::seed_from_u64(2);
     let window = 72 * 3_600_000;
     let (mut lat, mut found) = (Vec::new(), Vec::new());
     for _ in 0..CANDIDATE_QUERIES {
-        let cells = nine_cells(random_point(&mut rng));
+        let probes = nine_cells(random_point(&mut rng), now - window, now + window);
         let t = Instant::now();
-        let rows: Vec<Candidate> =
-            candidates_by_cells(&mut c, &cells, now - window, now + window, Narrow::default()).await.unwrap();
+        let rows = candidates_near(&mut c, &probes, None).await.unwrap();
         lat.push(t.elapsed());
         found.push(rows.len());
     }
@@ -835,7 +837,7 @@ async fn main() {
         ms(*score_lat.last().unwrap_or(&Duration::ZERO))
     );
     println!(
-        "| dedup candidate query (`candidates_by_cells`, 9 cells, ±72 h, {} random points; candidates found mean {:.1}, max {}): p50 / p99 / max | {} / {} / {} | |",
+        "| dedup candidate query (`candidates_near`, 9 cells, ±72 h, {} random points; candidates found mean {:.1}, max {}): p50 / p99 / max | {} / {} / {} | |",
         thousands(CANDIDATE_QUERIES as f64),
         mean_found,
         found.iter().max().copied().unwrap_or(0),

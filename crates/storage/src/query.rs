@@ -185,13 +185,17 @@ fn anonymous(sql: &str) -> Option<String> {
 /// The `VALUES` list of a multi-row insert: `rows` tuples of `cols` numbered placeholders,
 /// `($1, $2), ($3, $4)` for 2 × 2.
 pub fn values_placeholders(rows: usize, cols: usize) -> String {
-    (0..rows)
-        .map(|r| {
-            let p: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-            format!("({})", p.join(", "))
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    use std::fmt::Write;
+    let mut out = String::with_capacity(rows * cols * 6);
+    for r in 0..rows {
+        out.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 1..=cols {
+            let sep = if c == 1 { "" } else { ", " };
+            let _ = write!(out, "{sep}${}", r * cols + c);
+        }
+        out.push(')');
+    }
+    out
 }
 
 /// Insert `rows` with a few multi-row statements: `head` is `INSERT INTO table (columns)`, `cols`

@@ -390,8 +390,10 @@ pub fn fingerprint(rt: &Runtime, clue: &IntakeClue) -> Fingerprint {
 
 /// Validate a payload against the intake standard and the source's field mapping.
 pub fn validate(source: &SourceRow, raw: &Value, now: i64) -> Result<IntakeClue, Vec<FieldError>> {
-    let mapping: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&source.field_mapping).unwrap_or_default();
+    let mapping: std::collections::BTreeMap<String, String> = match source.field_mapping.trim() {
+        "" | "{}" => return spec::parse(raw, now),
+        m => serde_json::from_str(m).unwrap_or_default(),
+    };
     spec::parse(&spec::apply_field_mapping(raw.clone(), &mapping), now)
 }
 
@@ -568,7 +570,7 @@ pub async fn intake_deferred(
             owned.as_ref()
         }
     };
-    let hash = spec::payload_hash(inc.raw);
+    let (raw_payload, hash) = spec::payload_text(inc.raw);
     let prior = match inc.new_id {
         true => None,
         false => store::find_clue(tx, source.id, &clue.source_clue_id).await?,
@@ -629,13 +631,13 @@ pub async fn intake_deferred(
         let v = match looked.take() {
             // The best of the candidates read ahead (scored there), or of the cases written since.
             Some(l) => {
-                let later = rt.recent.since(l.seen, params, &clue, &region_code, &category.code);
-                let later = best_verdict(params, &clue, &category.code, &fp, later);
+                let later = Scored::list(rt.recent.since(l.seen, params, &clue, &region_code, &category.code));
+                let later = best_verdict(params, &clue, &category.code, &fp, &later);
                 stronger(l.best.clone(), later)
             }
             None => {
-                let candidates = find_candidates(tx, params, &clue, &region_code, &category.code).await?;
-                best_verdict(params, &clue, &category.code, &fp, candidates)
+                let candidates = Scored::list(find_candidates(tx, params, &clue, &region_code, &category.code).await?);
+                best_verdict(params, &clue, &category.code, &fp, &candidates)
             }
         };
         match &v {
@@ -665,7 +667,7 @@ pub async fn intake_deferred(
         source_id: source.id,
         source_clue_id: clue.source_clue_id.clone(),
         payload_hash: hash,
-        raw_payload: inc.raw.to_string(),
+        raw_payload,
         case_id: 0,
         dedup: "new".into(),
         dedup_score: None,
@@ -983,9 +985,13 @@ async fn category_of(
     source: &SourceRow,
     clue: &IntakeClue,
 ) -> ApiResult<Option<config::CategoryRow>> {
-    let cat_map: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&source.category_mapping).unwrap_or_default();
-    let code = cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone());
+    let code = match source.category_mapping.trim() {
+        "" | "{}" => clue.category_code.clone(),
+        m => {
+            let cat_map: std::collections::BTreeMap<String, String> = serde_json::from_str(m).unwrap_or_default();
+            cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone())
+        }
+    };
     let found = rules.get(Key::Category(code.clone()), config::category_by_code(conn, &code)).await?;
     Ok(found.filter(|c| c.parent_id.is_some() && c.enabled == 1))
 }
@@ -1033,17 +1039,31 @@ impl<'a> Reach<'a> {
         }
     }
 
+    /// Where to look for the candidates of a clue with a point, as `probe` (none without a point).
+    fn probes(&self, probe: i64, params: &DedupParams) -> Vec<store::CellProbe> {
+        let Ok((p, bbox)) = self.place else { return Vec::new() };
+        cell_columns(p, 2.0 * params.radius_m)
+            .into_iter()
+            .map(|cells| store::CellProbe { probe, cells, bbox, from: self.from, to: self.to })
+            .collect()
+    }
+
     /// Whether a case the writer created lately is within reach.
     fn covers(&self, c: &RecentCase) -> bool {
-        let placed = match (&self.place, c.candidate.lon.zip(c.candidate.lat)) {
+        self.covers_candidate(&c.candidate, &c.region_code)
+    }
+
+    /// Whether an open case in `region_code` is within reach.
+    fn covers_candidate(&self, c: &store::Candidate, region_code: &str) -> bool {
+        let placed = match (&self.place, c.lon.zip(c.lat)) {
             (Ok((_, [x0, y0, x1, y1])), Some((lon, lat))) => (*x0..=*x1).contains(&lon) && (*y0..=*y1).contains(&lat),
-            (Err(region), None) => c.region_code == *region,
+            (Err(region), None) => region_code == *region,
             _ => false,
         };
         placed
-            && (self.from..=self.to).contains(&c.candidate.reported_at)
-            && matches!(c.candidate.status.as_str(), "active" | "suspended")
-            && self.major.is_none_or(|m| c.candidate.category_code.starts_with(m))
+            && (self.from..=self.to).contains(&c.reported_at)
+            && matches!(c.status.as_str(), "active" | "suspended")
+            && self.major.is_none_or(|m| c.category_code.starts_with(m))
     }
 }
 
@@ -1057,10 +1077,9 @@ async fn find_candidates(
 ) -> ApiResult<Vec<store::Candidate>> {
     let reach = Reach::of(params, clue, region_code, category_code);
     Ok(match reach.place {
-        Ok((p, bbox)) => {
-            let narrow = store::Narrow { bbox: Some(bbox), major: reach.major };
-            let cells = cells_around(p, 2.0 * params.radius_m);
-            store::candidates_by_cells(conn, &cells, reach.from, reach.to, narrow).await?
+        Ok(_) => {
+            let probes = reach.probes(0, params);
+            store::candidates_near(conn, &probes, reach.major).await?.into_iter().map(|(_, c)| c).collect()
         }
         Err(region) => {
             let narrow = store::Narrow { bbox: None, major: reach.major };
@@ -1069,18 +1088,43 @@ async fn find_candidates(
     })
 }
 
+/// A dedup candidate with its fingerprint, rebuilt from its stored terms when first needed (once,
+/// however many clues it is scored against).
+struct Scored {
+    candidate: store::Candidate,
+    fingerprint: std::sync::OnceLock<Fingerprint>,
+}
+
+impl Scored {
+    fn new(candidate: store::Candidate) -> Scored {
+        Scored { candidate, fingerprint: std::sync::OnceLock::new() }
+    }
+
+    fn list(candidates: Vec<store::Candidate>) -> Vec<Scored> {
+        candidates.into_iter().map(Scored::new).collect()
+    }
+
+    fn fingerprint(&self) -> &Fingerprint {
+        self.fingerprint.get_or_init(|| {
+            let terms = self.candidate.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned);
+            Fingerprint::from_terms(terms.collect())
+        })
+    }
+}
+
 /// The strongest verdict among the candidates, with its case.
-fn best_verdict(
+fn best_verdict<'c>(
     params: &DedupParams,
     clue: &IntakeClue,
     category_code: &str,
     fp: &Fingerprint,
-    candidates: Vec<store::Candidate>,
+    candidates: impl IntoIterator<Item = &'c Scored>,
 ) -> Option<(Verdict, store::Candidate)> {
     let here = clue.point.unwrap_or(Point { lon: 0.0, lat: 0.0 });
     let new = Report { point: here, at_ms: clue.reported_at, category: category_code, fingerprint: fp };
-    let mut best: Option<(Verdict, store::Candidate)> = None;
-    for c in candidates {
+    let mut best: Option<(Verdict, &store::Candidate)> = None;
+    for s in candidates {
+        let c = &s.candidate;
         let site = Site {
             point: c.lon.zip(c.lat).map(|(lon, lat)| Point { lon, lat }).unwrap_or(here),
             at_ms: c.reported_at,
@@ -1090,15 +1134,14 @@ fn best_verdict(
         if proximity(params, new.site(), site).is_none() {
             continue;
         }
-        let cfp =
-            Fingerprint::from_terms(c.dedup_terms.split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect());
-        let old = Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: &cfp };
+        let old =
+            Report { point: site.point, at_ms: site.at_ms, category: site.category, fingerprint: s.fingerprint() };
         let v = xiezhi_domain::clue::dedup::verdict(params, &new, &old);
-        if !matches!(v, Verdict::Distinct) {
-            best = stronger(best, Some((v, c)));
+        if !matches!(v, Verdict::Distinct) && best.as_ref().is_none_or(|(b, _)| strength(v) > strength(*b)) {
+            best = Some((v, c));
         }
     }
-    best
+    best.map(|(v, c)| (v, c.clone()))
 }
 
 /// The stronger of two verdicts (the first when equal).
@@ -1135,29 +1178,84 @@ pub struct Looked {
     best: Option<(Verdict, store::Candidate)>,
 }
 
-/// Read and score a clue's dedup candidates ahead of the write transaction. `None` when the clue
-/// cannot be classified or placed (the intake then refuses it with the reason).
+/// Read and score the dedup candidates of one source's clues (a single push, or a batch's items)
+/// ahead of the write transaction. The clues with a point are read together: one candidate query
+/// for all cells around them per run of clues with overlapping time windows, each candidate's
+/// fingerprint rebuilt once. `None` for a clue that cannot be classified or placed (the intake
+/// then refuses it with the reason).
 pub async fn look_ahead(
     rt: &Runtime,
     conn: &mut Conn,
     rules: &Rules,
     source: &SourceRow,
-    clue: &IntakeClue,
-    fp: &Fingerprint,
-) -> ApiResult<Option<Looked>> {
+    clues: &[(&IntakeClue, &Fingerprint)],
+) -> ApiResult<Vec<Option<Looked>>> {
     // Read before the candidates, so that every later group is in `Recent`.
     let seen = rt.recent.committed();
-    let Some(category) = category_of(rules, conn, source, clue).await? else { return Ok(None) };
     let regions = rt.regions(conn).await?;
-    let Ok(region_code) = region_of(&regions, clue) else { return Ok(None) };
-    let best = match dedup_params_of(rules, conn, category.id).await? {
-        Some(params) => {
-            let list = find_candidates(conn, &params, clue, &region_code, &category.code).await?;
-            best_verdict(&params, clue, &category.code, fp, list)
+    let mut placed = Vec::with_capacity(clues.len());
+    for (clue, _) in clues {
+        let Some(category) = category_of(rules, conn, source, clue).await? else {
+            placed.push(None);
+            continue;
+        };
+        let Ok(region_code) = region_of(&regions, clue) else {
+            placed.push(None);
+            continue;
+        };
+        let params = dedup_params_of(rules, conn, category.id).await?;
+        placed.push(Some((category, region_code, params)));
+    }
+    let mut best = vec![None; clues.len()];
+    // The clues with a point are read together, those of one major category at a time.
+    let mut probes: std::collections::BTreeMap<Option<&str>, Vec<store::CellProbe>> = Default::default();
+    for (i, (clue, fp)) in clues.iter().enumerate() {
+        let Some((category, region_code, Some(params))) = &placed[i] else { continue };
+        let reach = Reach::of(params, clue, region_code, &category.code);
+        match reach.place {
+            Ok(_) => probes.entry(reach.major).or_default().extend(reach.probes(i as i64, params)),
+            Err(region) => {
+                let narrow = store::Narrow { bbox: None, major: reach.major };
+                let list = store::candidates_by_region(conn, region, reach.from, reach.to, narrow).await?;
+                best[i] = best_verdict(params, clue, &category.code, fp, &Scored::list(list));
+            }
         }
-        None => None,
-    };
-    Ok(Some(Looked { stamp: rules.stamp(), category_id: category.id, region_code, seen, at: Instant::now(), best }))
+    }
+    // Each case found once, however many clues it is within reach of.
+    let mut found: Vec<Scored> = Vec::new();
+    let mut by_id: HashMap<i64, usize> = HashMap::new();
+    let mut near: Vec<Vec<usize>> = vec![Vec::new(); clues.len()];
+    for (major, probes) in probes {
+        for (probe, c) in store::candidates_near(conn, &probes, major).await? {
+            let k = *by_id.entry(c.id).or_insert_with(|| {
+                found.push(Scored::new(c));
+                found.len() - 1
+            });
+            if let Some(n) = usize::try_from(probe).ok().and_then(|i| near.get_mut(i)) {
+                n.push(k);
+            }
+        }
+    }
+    for (i, (clue, fp)) in clues.iter().enumerate() {
+        let Some((category, _, Some(params))) = &placed[i] else { continue };
+        if !near[i].is_empty() {
+            best[i] = best_verdict(params, clue, &category.code, fp, near[i].iter().map(|k| &found[*k]));
+        }
+    }
+    Ok(placed
+        .into_iter()
+        .zip(best)
+        .map(|(p, best)| {
+            p.map(|(category, region_code, _)| Looked {
+                stamp: rules.stamp(),
+                category_id: category.id,
+                region_code,
+                seen,
+                at: Instant::now(),
+                best,
+            })
+        })
+        .collect())
 }
 
 /// A case the intake writer created, as a dedup candidate.
@@ -1256,19 +1354,15 @@ fn bbox_around(p: Point, reach_m: f64) -> [f64; 4] {
     [p.lon - dlon, p.lat - dlat, p.lon + dlon, p.lat + dlat]
 }
 
-/// Cells covering a square of `reach_m` around a point.
-fn cells_around(p: Point, reach_m: f64) -> Vec<i64> {
+/// The cells covering a square of `reach_m` around a point, as ranges of consecutive cells: one
+/// per column of the grid.
+fn cell_columns(p: Point, reach_m: f64) -> Vec<(i64, i64)> {
     let dlat = reach_m / 111_000.0;
     let dlon = reach_m / (111_000.0 * p.lat.to_radians().cos().max(0.1));
     let (x0, x1) = (((p.lon - dlon) * 200.0).floor() as i64, ((p.lon + dlon) * 200.0).floor() as i64);
     let (y0, y1) = (((p.lat - dlat) * 200.0).floor() as i64, ((p.lat + dlat) * 200.0).floor() as i64);
-    let mut out = Vec::new();
-    for x in x0..=x1.min(x0 + 40) {
-        for y in y0..=y1.min(y0 + 40) {
-            out.push(x * 100_000 + y);
-        }
-    }
-    out
+    let y1 = y1.min(y0 + 40);
+    (x0..=x1.min(x0 + 40)).map(|x| (x * 100_000 + y0, x * 100_000 + y1)).collect()
 }
 
 async fn store_attachments(rt: &Runtime, tx: &mut Conn, clue_id: i64, clue: &IntakeClue, now: i64) -> ApiResult<()> {

@@ -16,6 +16,7 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::FieldError;
+use xiezhi_domain::clue::dedup::Fingerprint;
 use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
 use xiezhi_domain::clue::signature::{self, SignatureError};
@@ -814,8 +815,9 @@ async fn push_clue(
     // Whether the clue id is new to the source is looked up by the writer, for its whole group.
     let ahead = {
         let mut conn = s.db.conn().await?;
-        let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
-        Ahead { fingerprint, looked }
+        let looked =
+            engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &[(&clue, &fingerprint)]).await?;
+        Ahead { fingerprint, looked: looked.into_iter().next().flatten() }
     };
     let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
     let (reply, answer) = oneshot::channel();
@@ -929,13 +931,25 @@ async fn push_batch(
                 error: item_error(vec![FieldError::new("source_clue_id", "同一批次中 source_clue_id 重复")]),
             },
             Ok(clue) => {
-                let fingerprint = engine::fingerprint(&s.clue, &clue);
-                let looked =
-                    engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &clue, &fingerprint).await?;
-                let ahead = Ahead { fingerprint, looked };
+                let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), looked: None };
                 BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead: Box::new(ahead), new_id: false }
             }
         });
+    }
+    // The dedup candidates of all valid items, read together.
+    let valid: Vec<(&IntakeClue, &Fingerprint)> = work
+        .iter()
+        .filter_map(|w| match w {
+            BatchItem::Valid { clue, ahead, .. } => Some((&**clue, &ahead.fingerprint)),
+            BatchItem::Refused { .. } => None,
+        })
+        .collect();
+    let looked = engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &valid).await?;
+    let mut looked = looked.into_iter();
+    for w in &mut work {
+        if let BatchItem::Valid { ahead, .. } = w {
+            ahead.looked = looked.next().flatten();
+        }
     }
     // Which ids the source has used already (their items are retries or conflicts, looked at again
     // in the transaction).

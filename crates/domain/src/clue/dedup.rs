@@ -119,23 +119,33 @@ impl Segmenter {
 impl Fingerprint {
     /// Rebuild from stored terms (the bigrams are derived from them).
     pub fn from_terms(terms: Vec<String>) -> Fingerprint {
-        let mut bigrams: Vec<String> = Vec::new();
+        let mut bigrams: Vec<u64> = Vec::new();
         for t in &terms {
-            let cs: Vec<char> = t.chars().collect();
-            if cs.len() == 1 {
-                bigrams.push(t.clone());
+            let mut cs = t.chars();
+            let Some(mut prev) = cs.next() else { continue };
+            let mut single = true;
+            for c in cs {
+                bigrams.push(bigram(prev, Some(c)));
+                prev = c;
+                single = false;
             }
-            for w in cs.windows(2) {
-                bigrams.push(w.iter().collect());
+            if single {
+                bigrams.push(bigram(prev, None));
             }
         }
         let mut terms = terms;
-        terms.sort();
+        terms.sort_unstable();
         terms.dedup();
-        bigrams.sort();
+        bigrams.sort_unstable();
         bigrams.dedup();
         Fingerprint { terms, bigrams }
     }
+}
+
+/// A character bigram packed into an integer (a term of one character stands for itself).
+fn bigram(a: char, b: Option<char>) -> u64 {
+    // `u32::MAX` is no character.
+    (u64::from(u32::from(a)) << 32) | u64::from(b.map_or(u32::MAX, u32::from))
 }
 
 /// Fold full-width ASCII to half-width and lower-case it.
@@ -154,10 +164,11 @@ fn normalise(text: &str) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Fingerprint {
     pub terms: Vec<String>,
-    pub bigrams: Vec<String>,
+    /// Character bigrams of the terms, packed (see [`bigram`]).
+    pub bigrams: Vec<u64>,
 }
 
-fn dice(a: &[String], b: &[String]) -> f64 {
+fn dice<T: Ord>(a: &[T], b: &[T]) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }

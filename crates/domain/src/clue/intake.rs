@@ -112,10 +112,13 @@ pub fn apply_field_mapping(value: Value, mapping: &BTreeMap<String, String>) -> 
     Value::Object(obj)
 }
 
-/// Canonical hash of a payload for idempotency: SHA-256 of the JSON with sorted keys.
-pub fn payload_hash(v: &Value) -> String {
+/// A payload as stored, JSON with sorted keys, and its canonical hash for idempotency (SHA-256 of
+/// that text).
+pub fn payload_text(v: &Value) -> (String, String) {
     // serde_json's Map is a BTreeMap (no `preserve_order`), so keys serialise sorted.
-    crate::clue::signature::body_hash(v.to_string().as_bytes())
+    let text = v.to_string();
+    let hash = crate::clue::signature::body_hash(text.as_bytes());
+    (text, hash)
 }
 
 pub fn parse_time(field: &'static str, s: &str) -> Result<i64, FieldError> {
@@ -583,6 +586,6 @@ mod tests {
         // A published example code (GB 32100 check digit).
         assert!(credit_code("c", "91350100M000100Y43").is_ok());
         assert!(credit_code("c", "91350100M000100Y44").is_err());
-        assert_eq!(payload_hash(&json!({"b": 1, "a": 2})), payload_hash(&json!({"a": 2, "b": 1})));
+        assert_eq!(payload_text(&json!({"b": 1, "a": 2})), payload_text(&json!({"a": 2, "b": 1})));
     }
 }

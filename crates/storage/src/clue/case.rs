@@ -103,34 +103,83 @@ impl Narrow<'_> {
             w.and("c.lat >= {}", Bind::F64(y0));
             w.and("c.lat <= {}", Bind::F64(y1));
         }
-        // Not `LIKE ?`: SQLite prepares a statement whose LIKE pattern is a parameter again every
-        // time the parameter is bound (the LIKE optimisation depends on the pattern).
         if let Some(m) = self.major {
-            w.and(&format!("substr(k.code, 1, {}) = {{}}", m.chars().count()), Bind::Text(m.to_owned()));
+            w.and(&major_clause(m), Bind::Text(m.to_owned()));
         }
     }
 }
 
-/// Open cases in the given grid cells reported within `[from, to]`.
-pub async fn candidates_by_cells(
+/// `substr(k.code, 1, n) = {}` for a major category code of `n` characters. Not `LIKE ?`: SQLite
+/// prepares a statement whose LIKE pattern is a parameter again every time the parameter is bound
+/// (the LIKE optimisation depends on the pattern).
+fn major_clause(major: &str) -> String {
+    format!("substr(k.code, 1, {}) = {{}}", major.chars().count())
+}
+
+/// Where to look for one clue's dedup candidates: a range of grid cells (consecutive cells of one
+/// column of the grid), the distance box and the time window.
+#[derive(Debug, Clone, Copy)]
+pub struct CellProbe {
+    /// Returned with the cases found, to tell the probes apart.
+    pub probe: i64,
+    pub cells: (i64, i64),
+    /// `[lon_min, lat_min, lon_max, lat_max]`.
+    pub bbox: [f64; 4],
+    pub from: i64,
+    pub to: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct Near {
+    probe: i64,
+    #[sqlx(flatten)]
+    candidate: Candidate,
+}
+
+/// The open cases within reach of each probe, with its `probe` (one statement per few dozen
+/// probes; a case within reach of several probes comes once per probe), of categories starting
+/// with `major` if given.
+pub async fn candidates_near(
     conn: &mut Conn,
-    cells: &[i64],
-    from: i64,
-    to: i64,
-    narrow: Narrow<'_>,
-) -> StorageResult<Vec<Candidate>> {
-    if cells.is_empty() {
-        return Ok(Vec::new());
+    probes: &[CellProbe],
+    major: Option<&str>,
+) -> StorageResult<Vec<(i64, Candidate)>> {
+    const COLS: usize = 9;
+    let mut out = Vec::new();
+    for chunk in insert_chunks(probes) {
+        let mut sql = format!(
+            "SELECT v.column1 AS probe, c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, \
+             c.reported_at, c.dedup_terms FROM (VALUES {}) AS v \
+             JOIN cases c ON c.grid_cell >= v.column2 AND c.grid_cell <= v.column3 \
+             AND c.reported_at >= v.column8 AND c.reported_at <= v.column9 \
+             AND c.lon >= v.column4 AND c.lat >= v.column5 AND c.lon <= v.column6 AND c.lat <= v.column7 \
+             JOIN categories k ON k.id = c.category_id WHERE c.status IN ('active', 'suspended')",
+            values_placeholders(chunk.len(), COLS)
+        );
+        if let Some(m) = major {
+            sql.push_str(" AND ");
+            sql.push_str(&major_clause(m).replace("{}", &format!("${}", chunk.len() * COLS + 1)));
+        }
+        let mut q = sqlx::query_as::<_, Near>(positional(conn, sql));
+        for p in chunk {
+            let [x0, y0, x1, y1] = p.bbox;
+            q = q
+                .bind(p.probe)
+                .bind(p.cells.0)
+                .bind(p.cells.1)
+                .bind(x0)
+                .bind(y0)
+                .bind(x1)
+                .bind(y1)
+                .bind(p.from)
+                .bind(p.to);
+        }
+        if let Some(m) = major {
+            q = q.bind(m);
+        }
+        out.extend(q.fetch_all(&mut *conn).await?.into_iter().map(|n| (n.probe, n.candidate)));
     }
-    let mut w = Where::new();
-    let list: Vec<String> = cells.iter().map(|c| w.push_bind(Bind::I64(*c))).collect();
-    w.and_raw(format!("c.grid_cell IN ({})", list.join(", ")));
-    w.and("c.reported_at >= {}", Bind::I64(from));
-    w.and("c.reported_at <= {}", Bind::I64(to));
-    w.and_raw("c.status IN ('active', 'suspended')");
-    narrow.apply(&mut w);
-    let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
-    Ok(w.apply_as(sqlx::query_as(positional(conn, sql))).fetch_all(&mut *conn).await?)
+    Ok(out)
 }
 
 /// Open cases without coordinates in the same region reported within `[from, to]`.
