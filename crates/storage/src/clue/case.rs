@@ -136,32 +136,38 @@ struct Near {
     candidate: Candidate,
 }
 
-/// The open cases within reach of each probe, with its `probe` (one statement per few dozen
-/// probes; a case within reach of several probes comes once per probe), of categories starting
-/// with `major` if given.
+/// The open cases within reach of each probe, with its `probe` (one statement per 32 probes; a
+/// case within reach of several probes comes once per probe), of categories starting with `major`
+/// if given.
 pub async fn candidates_near(
     conn: &mut Conn,
     probes: &[CellProbe],
     major: Option<&str>,
 ) -> StorageResult<Vec<(i64, Candidate)>> {
     const COLS: usize = 9;
+    // Without statistics (the platform does not run ANALYZE), SQLite would rather read every open
+    // case through the status index.
+    let indexed = if conn.backend_name() == "SQLite" { " INDEXED BY cases_open_place_idx" } else { "" };
     let mut out = Vec::new();
-    for chunk in insert_chunks(probes) {
+    for chunk in probes.chunks(32) {
+        // Padded to a power of two with probes of no cell, so that a few statements serve every count.
+        let rows = chunk.len().next_power_of_two().max(4);
         let mut sql = format!(
             "SELECT v.column1 AS probe, c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, \
              c.reported_at, c.dedup_terms FROM (VALUES {}) AS v \
-             JOIN cases c ON c.grid_cell >= v.column2 AND c.grid_cell <= v.column3 \
+             JOIN cases c{indexed} ON c.grid_cell >= v.column2 AND c.grid_cell <= v.column3 \
              AND c.reported_at >= v.column8 AND c.reported_at <= v.column9 \
              AND c.lon >= v.column4 AND c.lat >= v.column5 AND c.lon <= v.column6 AND c.lat <= v.column7 \
              JOIN categories k ON k.id = c.category_id WHERE c.status IN ('active', 'suspended')",
-            values_placeholders(chunk.len(), COLS)
+            values_placeholders(rows, COLS)
         );
         if let Some(m) = major {
             sql.push_str(" AND ");
-            sql.push_str(&major_clause(m).replace("{}", &format!("${}", chunk.len() * COLS + 1)));
+            sql.push_str(&major_clause(m).replace("{}", &format!("${}", rows * COLS + 1)));
         }
+        let none = CellProbe { probe: -1, cells: (1, 0), bbox: [0.0; 4], from: 1, to: 0 };
         let mut q = sqlx::query_as::<_, Near>(positional(conn, sql));
-        for p in chunk {
+        for p in chunk.iter().chain(std::iter::repeat_n(&none, rows - chunk.len())) {
             let [x0, y0, x1, y1] = p.bbox;
             q = q
                 .bind(p.probe)
