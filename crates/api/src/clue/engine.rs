@@ -1081,10 +1081,7 @@ async fn find_candidates(
             let probes = reach.probes(0, params);
             store::candidates_near(conn, &probes, reach.major).await?.into_iter().map(|(_, c)| c).collect()
         }
-        Err(region) => {
-            let narrow = store::Narrow { bbox: None, major: reach.major };
-            store::candidates_by_region(conn, region, reach.from, reach.to, narrow).await?
-        }
+        Err(region) => store::candidates_by_region(conn, region, reach.from, reach.to, reach.major).await?,
     })
 }
 
@@ -1179,10 +1176,9 @@ pub struct Looked {
 }
 
 /// Read and score the dedup candidates of one source's clues (a single push, or a batch's items)
-/// ahead of the write transaction. The clues with a point are read together: one candidate query
-/// for all cells around them per run of clues with overlapping time windows, each candidate's
-/// fingerprint rebuilt once. `None` for a clue that cannot be classified or placed (the intake
-/// then refuses it with the reason).
+/// ahead of the write transaction. The clues with a point are read together (one statement per 32
+/// probes, see [`store::candidates_near`]), each candidate's fingerprint rebuilt once. `None` for a
+/// clue that cannot be classified or placed (the intake then refuses it with the reason).
 pub async fn look_ahead(
     rt: &Runtime,
     conn: &mut Conn,
@@ -1215,8 +1211,7 @@ pub async fn look_ahead(
         match reach.place {
             Ok(_) => probes.entry(reach.major).or_default().extend(reach.probes(i as i64, params)),
             Err(region) => {
-                let narrow = store::Narrow { bbox: None, major: reach.major };
-                let list = store::candidates_by_region(conn, region, reach.from, reach.to, narrow).await?;
+                let list = store::candidates_by_region(conn, region, reach.from, reach.to, reach.major).await?;
                 best[i] = best_verdict(params, clue, &category.code, fp, &Scored::list(list));
             }
         }

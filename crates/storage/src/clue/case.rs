@@ -86,29 +86,6 @@ pub struct Candidate {
 const CANDIDATE_SELECT: &str = "SELECT c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, c.reported_at, c.dedup_terms \
      FROM cases c JOIN categories k ON k.id = c.category_id";
 
-/// What dedup candidates must also match besides their place and time.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Narrow<'a> {
-    /// Coordinates within `[lon_min, lat_min, lon_max, lat_max]`.
-    pub bbox: Option<[f64; 4]>,
-    /// A category whose code starts with this (the major category).
-    pub major: Option<&'a str>,
-}
-
-impl Narrow<'_> {
-    fn apply(&self, w: &mut Where) {
-        if let Some([x0, y0, x1, y1]) = self.bbox {
-            w.and("c.lon >= {}", Bind::F64(x0));
-            w.and("c.lon <= {}", Bind::F64(x1));
-            w.and("c.lat >= {}", Bind::F64(y0));
-            w.and("c.lat <= {}", Bind::F64(y1));
-        }
-        if let Some(m) = self.major {
-            w.and(&major_clause(m), Bind::Text(m.to_owned()));
-        }
-    }
-}
-
 /// `substr(k.code, 1, n) = {}` for a major category code of `n` characters. Not `LIKE ?`: SQLite
 /// prepares a statement whose LIKE pattern is a parameter again every time the parameter is bound
 /// (the LIKE optimisation depends on the pattern).
@@ -188,20 +165,23 @@ pub async fn candidates_near(
     Ok(out)
 }
 
-/// Open cases without coordinates in the same region reported within `[from, to]`.
+/// Open cases without coordinates in the same region reported within `[from, to]`, of categories
+/// starting with `major` if given.
 pub async fn candidates_by_region(
     conn: &mut Conn,
     region_code: &str,
     from: i64,
     to: i64,
-    narrow: Narrow<'_>,
+    major: Option<&str>,
 ) -> StorageResult<Vec<Candidate>> {
     let mut w = Where::new();
     w.and("c.region_code = {}", Bind::Text(region_code.to_owned()));
     w.and("c.reported_at >= {}", Bind::I64(from));
     w.and("c.reported_at <= {}", Bind::I64(to));
     w.and_raw("c.status IN ('active', 'suspended') AND c.grid_cell IS NULL");
-    narrow.apply(&mut w);
+    if let Some(m) = major {
+        w.and(&major_clause(m), Bind::Text(m.to_owned()));
+    }
     let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
     Ok(w.apply_as(sqlx::query_as(positional(conn, sql))).fetch_all(&mut *conn).await?)
 }
