@@ -630,11 +630,7 @@ async fn a_changed_source_applies_to_the_next_push() {
     let (st, body) = send("SRC-1", SECRET).await;
     assert_eq!(st, StatusCode::CREATED, "{body}");
     const NEW: &str = "a-new-secret-0123456789abcdef0123456789abcdef";
-    let (id,): (i64,) = sqlx::query_as("SELECT id FROM sources WHERE app_key = $1")
-        .bind(APP_KEY)
-        .fetch_one(f.app.db.pool())
-        .await
-        .unwrap();
+    let id = source_id(&f.app).await;
     let mut tx = f.app.db.begin().await.unwrap();
     config::set_source_secret(&mut tx, id, &f.app.state.cipher.encrypt(NEW), now_ms()).await.unwrap();
     tx.commit().await.unwrap();
@@ -741,6 +737,16 @@ async fn concurrent_duplicates_merge_into_one_case() {
 }
 
 /// Every case counts exactly the clues it holds.
+/// The id of the test source (`APP_KEY`).
+async fn source_id(app: &TestApp) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("SELECT id FROM sources WHERE app_key = $1")
+        .bind(APP_KEY)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    id
+}
+
 async fn assert_clue_counts(app: &TestApp) {
     let off: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT c.id, c.clue_count, (SELECT COUNT(*) FROM clues k WHERE k.case_id = c.id) FROM cases c \
@@ -791,11 +797,7 @@ async fn merges_are_counted_into_open_cases_only() {
     assert_eq!(dedup, ["new", "merged", "merged", "merged", "merged", "merged"], "{r}");
     assert_clue_counts(&f.app).await;
     // The writer's look-up of the clue ids a source has used already.
-    let (source,): (i64,) = sqlx::query_as("SELECT id FROM sources WHERE app_key = $1")
-        .bind(APP_KEY)
-        .fetch_one(f.app.db.pool())
-        .await
-        .unwrap();
+    let source = source_id(&f.app).await;
     let mut conn = f.app.db.conn().await.unwrap();
     let asked: Vec<String> = (0..40).map(|i| format!("OPEN-{i}")).collect();
     let asked: Vec<&str> = asked.iter().map(String::as_str).collect();

@@ -388,12 +388,20 @@ pub fn fingerprint(rt: &Runtime, clue: &IntakeClue) -> Fingerprint {
     rt.segmenter().fingerprint(&format!("{} {}", clue.description, clue.address))
 }
 
+/// A source's field or category mapping (stored as a JSON object); an empty one is not parsed.
+fn mapping_of(json: &str) -> std::collections::BTreeMap<String, String> {
+    match json.trim() {
+        "" | "{}" => std::collections::BTreeMap::new(),
+        m => serde_json::from_str(m).unwrap_or_default(),
+    }
+}
+
 /// Validate a payload against the intake standard and the source's field mapping.
 pub fn validate(source: &SourceRow, raw: &Value, now: i64) -> Result<IntakeClue, Vec<FieldError>> {
-    let mapping: std::collections::BTreeMap<String, String> = match source.field_mapping.trim() {
-        "" | "{}" => return spec::parse(raw, now),
-        m => serde_json::from_str(m).unwrap_or_default(),
-    };
+    let mapping = mapping_of(&source.field_mapping);
+    if mapping.is_empty() {
+        return spec::parse(raw, now);
+    }
     spec::parse(&spec::apply_field_mapping(raw.clone(), &mapping), now)
 }
 
@@ -403,12 +411,10 @@ pub async fn add_category_error(conn: &mut Conn, source: &SourceRow, raw: &Value
     if errs.iter().any(|e| e.field == "category_code") {
         return;
     }
-    let mapping: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&source.field_mapping).unwrap_or_default();
+    let mapping = mapping_of(&source.field_mapping);
     let key = mapping.get("category_code").map(String::as_str).unwrap_or("category_code");
     let Some(code) = raw.get(key).and_then(Value::as_str) else { return };
-    let cat_map: std::collections::BTreeMap<String, String> =
-        serde_json::from_str(&source.category_mapping).unwrap_or_default();
+    let cat_map = mapping_of(&source.category_mapping);
     let code = cat_map.get(code.trim()).map(String::as_str).unwrap_or(code.trim());
     if !matches!(config::category_by_code(conn, code).await, Ok(Some(c)) if c.parent_id.is_some() && c.enabled == 1) {
         errs.push(FieldError::new("category_code", format!("未知或已停用的小类编码：{code}")));
@@ -985,13 +991,8 @@ async fn category_of(
     source: &SourceRow,
     clue: &IntakeClue,
 ) -> ApiResult<Option<config::CategoryRow>> {
-    let code = match source.category_mapping.trim() {
-        "" | "{}" => clue.category_code.clone(),
-        m => {
-            let cat_map: std::collections::BTreeMap<String, String> = serde_json::from_str(m).unwrap_or_default();
-            cat_map.get(&clue.category_code).cloned().unwrap_or_else(|| clue.category_code.clone())
-        }
-    };
+    let code =
+        mapping_of(&source.category_mapping).remove(&clue.category_code).unwrap_or_else(|| clue.category_code.clone());
     let found = rules.get(Key::Category(code.clone()), config::category_by_code(conn, &code)).await?;
     Ok(found.filter(|c| c.parent_id.is_some() && c.enabled == 1))
 }
@@ -1050,20 +1051,15 @@ impl<'a> Reach<'a> {
 
     /// Whether a case the writer created lately is within reach.
     fn covers(&self, c: &RecentCase) -> bool {
-        self.covers_candidate(&c.candidate, &c.region_code)
-    }
-
-    /// Whether an open case in `region_code` is within reach.
-    fn covers_candidate(&self, c: &store::Candidate, region_code: &str) -> bool {
-        let placed = match (&self.place, c.lon.zip(c.lat)) {
+        let placed = match (&self.place, c.candidate.lon.zip(c.candidate.lat)) {
             (Ok((_, [x0, y0, x1, y1])), Some((lon, lat))) => (*x0..=*x1).contains(&lon) && (*y0..=*y1).contains(&lat),
-            (Err(region), None) => region_code == *region,
+            (Err(region), None) => c.region_code == *region,
             _ => false,
         };
         placed
-            && (self.from..=self.to).contains(&c.reported_at)
-            && matches!(c.status.as_str(), "active" | "suspended")
-            && self.major.is_none_or(|m| c.category_code.starts_with(m))
+            && (self.from..=self.to).contains(&c.candidate.reported_at)
+            && matches!(c.candidate.status.as_str(), "active" | "suspended")
+            && self.major.is_none_or(|m| c.candidate.category_code.starts_with(m))
     }
 }
 
@@ -1210,8 +1206,8 @@ pub async fn look_ahead(
         let reach = Reach::of(params, clue, region_code, &category.code);
         match reach.place {
             Ok(_) => probes.entry(reach.major).or_default().extend(reach.probes(i as i64, params)),
-            Err(region) => {
-                let list = store::candidates_by_region(conn, region, reach.from, reach.to, reach.major).await?;
+            Err(_) => {
+                let list = find_candidates(conn, params, clue, region_code, &category.code).await?;
                 best[i] = best_verdict(params, clue, &category.code, fp, &Scored::list(list));
             }
         }

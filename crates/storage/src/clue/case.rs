@@ -86,11 +86,11 @@ pub struct Candidate {
 const CANDIDATE_SELECT: &str = "SELECT c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, c.reported_at, c.dedup_terms \
      FROM cases c JOIN categories k ON k.id = c.category_id";
 
-/// `substr(k.code, 1, n) = {}` for a major category code of `n` characters. Not `LIKE ?`: SQLite
-/// prepares a statement whose LIKE pattern is a parameter again every time the parameter is bound
-/// (the LIKE optimisation depends on the pattern).
-fn major_clause(major: &str) -> String {
-    format!("substr(k.code, 1, {}) = {{}}", major.chars().count())
+/// `substr(k.code, 1, n) = <param>` for a major category code of `n` characters. Not `LIKE ?`:
+/// SQLite prepares a statement whose LIKE pattern is a parameter again every time the parameter is
+/// bound (the LIKE optimisation depends on the pattern).
+fn major_clause(major: &str, param: &str) -> String {
+    format!("substr(k.code, 1, {}) = {param}", major.chars().count())
 }
 
 /// Where to look for one clue's dedup candidates: a range of grid cells (consecutive cells of one
@@ -140,7 +140,7 @@ pub async fn candidates_near(
         );
         if let Some(m) = major {
             sql.push_str(" AND ");
-            sql.push_str(&major_clause(m).replace("{}", &format!("${}", rows * COLS + 1)));
+            sql.push_str(&major_clause(m, &format!("${}", rows * COLS + 1)));
         }
         let none = CellProbe { probe: -1, cells: (1, 0), bbox: [0.0; 4], from: 1, to: 0 };
         let mut q = sqlx::query_as::<_, Near>(positional(conn, sql));
@@ -180,7 +180,7 @@ pub async fn candidates_by_region(
     w.and("c.reported_at <= {}", Bind::I64(to));
     w.and_raw("c.status IN ('active', 'suspended') AND c.grid_cell IS NULL");
     if let Some(m) = major {
-        w.and(&major_clause(m), Bind::Text(m.to_owned()));
+        w.and(&major_clause(m, "{}"), Bind::Text(m.to_owned()));
     }
     let sql = format!("{CANDIDATE_SELECT}{} LIMIT 500", w.sql());
     Ok(w.apply_as(sqlx::query_as(positional(conn, sql))).fetch_all(&mut *conn).await?)
