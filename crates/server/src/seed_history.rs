@@ -11,7 +11,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 use xiezhi_api::AppState;
 use xiezhi_api::clue::engine::{self, ActionInput, Actor, Incoming, IntakeError};
-use xiezhi_domain::clue::intake::format_time;
+use xiezhi_domain::clue::intake::{Payload, format_time};
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
 use xiezhi_storage::platform::{department, region};
@@ -183,7 +183,7 @@ async fn take_in(
     let actor = Actor { user_id: None, name: format!("source:{}", source.code), ip: "seed".into() };
     let inc = Incoming {
         source,
-        raw: &raw,
+        payload: &Payload::of(&raw),
         ahead: None,
         rules: None,
         group: None,
@@ -192,7 +192,7 @@ async fn take_in(
         now: registered,
         registered_at: registered,
     };
-    let result = match engine::intake(&state.clue, &state.cipher, tx, &inc, clue).await {
+    let result = match engine::intake(&state.clue, &state.cipher, tx, &inc, &clue).await {
         Ok(r) => r,
         Err(IntakeError::Api(e)) => return Err(AppError::Other(format!("intake: {e}"))),
         Err(e) => {

@@ -2,6 +2,8 @@
 //! concatenate user input into SQL text.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use sqlx::any::AnyArguments;
 use sqlx::query::{Query, QueryAs};
@@ -182,6 +184,30 @@ fn anonymous(sql: &str) -> Option<String> {
     Some(out)
 }
 
+/// Statements made by [`shaped`]: per backend (SQLite or not) and shape, per key.
+type Shaped = HashMap<(bool, usize, usize), HashMap<String, Arc<str>>>;
+static SHAPED: LazyLock<Mutex<Shaped>> = LazyLock::new(Mutex::default);
+
+/// SQL that depends only on `key` and a shape (rows, columns) of a `VALUES` list, made by `make` (with
+/// `$n` placeholders) the first time, passed through [`positional`] and kept. For statements run
+/// often with long `VALUES` lists: building those and rewriting their placeholders cost more than
+/// running them. Keys and shapes must be finitely many (a statement's name or text without its
+/// list; row counts from [`insert_chunks`] or padded to a few sizes).
+pub fn shaped(conn: &Conn, key: &str, shape: (usize, usize), make: impl FnOnce() -> String) -> AssertSqlSafe<Arc<str>> {
+    let sqlite = conn.backend_name() == "SQLite";
+    let mut all = SHAPED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let made = all.entry((sqlite, shape.0, shape.1)).or_default();
+    if let Some(sql) = made.get(key) {
+        return AssertSqlSafe(sql.clone());
+    }
+    let sql: Arc<str> = match positional(conn, make()).0 {
+        Cow::Borrowed(s) => s.into(),
+        Cow::Owned(s) => s.into(),
+    };
+    made.insert(key.to_owned(), sql.clone());
+    AssertSqlSafe(sql)
+}
+
 /// The `VALUES` list of a multi-row insert: `rows` tuples of `cols` numbered placeholders,
 /// `($1, $2), ($3, $4)` for 2 × 2.
 pub fn values_placeholders(rows: usize, cols: usize) -> String {
@@ -220,9 +246,11 @@ pub async fn for_rows<T>(
     rows: &[T],
     bind: impl for<'q> Fn(Query<'q, Any, AnyArguments>, &'q T) -> Query<'q, Any, AnyArguments>,
 ) -> crate::StorageResult<()> {
+    // The statement without its list names its shape (`sql` is a pure function of the list).
+    let key = sql("\u{0}");
     for chunk in insert_chunks(rows) {
-        let sql = sql(&values_placeholders(chunk.len(), cols));
-        let mut q = sqlx::query(positional(conn, sql));
+        let mut q =
+            sqlx::query(shaped(conn, &key, (chunk.len(), cols), || sql(&values_placeholders(chunk.len(), cols))));
         for row in chunk {
             q = bind(q, row);
         }

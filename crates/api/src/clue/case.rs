@@ -917,7 +917,7 @@ async fn create_case(
     let actor = Actor { user_id: Some(auth.id), name: auth.display_name.clone(), ip: auth.meta.ip.clone() };
     let inc = Incoming {
         source: &source,
-        raw: &raw,
+        payload: &spec::Payload::of(&raw),
         ahead: None,
         rules: None,
         group: None,
@@ -926,7 +926,7 @@ async fn create_case(
         now,
         registered_at: now,
     };
-    let result = engine::intake(&s.clue, &s.cipher, &mut tx, &inc, clue).await.map_err(|e| match e {
+    let result = engine::intake(&s.clue, &s.cipher, &mut tx, &inc, &clue).await.map_err(|e| match e {
         IntakeError::Invalid(errs) => ApiError::Validation(errs),
         IntakeError::Conflict => ApiError::internal("manual clue id collision"),
         IntakeError::Api(e) => e,

@@ -340,10 +340,10 @@ impl From<StorageError> for IntakeError {
     }
 }
 
-/// A clue on its way in: the raw payload (as received) and the source.
+/// A clue on its way in: its payload (as received, serialised) and the source.
 pub struct Incoming<'a> {
     pub source: &'a SourceRow,
-    pub raw: &'a Value,
+    pub payload: &'a spec::Payload,
     /// Work done ahead, outside the write transaction, if any.
     pub ahead: Option<&'a Ahead>,
     /// The rules already read in this transaction (a group commit reads them once), if any.
@@ -428,7 +428,7 @@ pub async fn intake(
     cipher: &FieldCipher,
     tx: &mut Conn,
     inc: &Incoming<'_>,
-    clue: IntakeClue,
+    clue: &IntakeClue,
 ) -> Result<IntakeResult, IntakeError> {
     let mut deferred = Deferred::default();
     let result = intake_deferred(rt, cipher, tx, inc, clue, &mut deferred).await?;
@@ -564,7 +564,7 @@ pub async fn intake_deferred(
     cipher: &FieldCipher,
     tx: &mut Conn,
     inc: &Incoming<'_>,
-    clue: IntakeClue,
+    clue: &IntakeClue,
     deferred: &mut Deferred,
 ) -> Result<IntakeResult, IntakeError> {
     let source = inc.source;
@@ -576,13 +576,13 @@ pub async fn intake_deferred(
             owned.as_ref()
         }
     };
-    let (raw_payload, hash) = spec::payload_text(inc.raw);
+    let hash = &inc.payload.hash;
     let prior = match inc.new_id {
         true => None,
         false => store::find_clue(tx, source.id, &clue.source_clue_id).await?,
     };
     if let Some((id, prior_hash, result, _)) = prior {
-        if prior_hash != hash {
+        if prior_hash != *hash {
             return Err(IntakeError::Conflict);
         }
         let mut r = stored_result(id, &result)?;
@@ -590,7 +590,7 @@ pub async fn intake_deferred(
         return Ok(r);
     }
     // Classification.
-    let Some(category) = category_of(rules, tx, source, &clue).await? else {
+    let Some(category) = category_of(rules, tx, source, clue).await? else {
         return Err(invalid("category_code", format!("未知或已停用的小类编码：{}", clue.category_code)));
     };
     // Candidates read ahead, when read under the same rules and not long ago.
@@ -617,14 +617,14 @@ pub async fn intake_deferred(
     let regions = rt.regions(tx).await?;
     let region_code = match looked {
         Some(l) => l.region_code.clone(),
-        None => region_of(&regions, &clue)?,
+        None => region_of(&regions, clue)?,
     };
     let county_code = regions.county_of(&region_code);
 
     // Dedup.
     let fp = match inc.ahead {
         Some(a) => a.fingerprint.clone(),
-        None => fingerprint(rt, &clue),
+        None => fingerprint(rt, clue),
     };
     let params = dedup_params_of(rules, tx, category.id).await?;
     let at = inc.registered_at;
@@ -637,13 +637,13 @@ pub async fn intake_deferred(
         let v = match looked.take() {
             // The best of the candidates read ahead (scored there), or of the cases written since.
             Some(l) => {
-                let later = Scored::list(rt.recent.since(l.seen, params, &clue, &region_code, &category.code));
-                let later = best_verdict(params, &clue, &category.code, &fp, &later);
+                let later = Scored::list(rt.recent.since(l.seen, params, clue, &region_code, &category.code));
+                let later = best_verdict(params, clue, &category.code, &fp, &later);
                 stronger(l.best.clone(), later)
             }
             None => {
-                let candidates = Scored::list(find_candidates(tx, params, &clue, &region_code, &category.code).await?);
-                best_verdict(params, &clue, &category.code, &fp, &candidates)
+                let candidates = Scored::list(find_candidates(tx, params, clue, &region_code, &category.code).await?);
+                best_verdict(params, clue, &category.code, &fp, &candidates)
             }
         };
         match &v {
@@ -672,8 +672,8 @@ pub async fn intake_deferred(
     let mut new_clue = NewClue {
         source_id: source.id,
         source_clue_id: clue.source_clue_id.clone(),
-        payload_hash: hash,
-        raw_payload,
+        payload_hash: hash.clone(),
+        raw_payload: inc.payload.text.clone(),
         case_id: 0,
         dedup: "new".into(),
         dedup_score: None,
@@ -934,7 +934,7 @@ pub async fn intake_deferred(
         "merge" => json!({ "clue_id": result.clue_id, "score": new_clue.dedup_score }).to_string(),
         _ => json!({ "clue_id": result.clue_id }).to_string(),
     };
-    store_attachments(rt, tx, result.clue_id, &clue, inc.now).await?;
+    store_attachments(rt, tx, result.clue_id, clue, inc.now).await?;
     if let Some((score, candidate)) = review {
         let r =
             store::NewReview { clue_id: result.clue_id, case_id: new_clue.case_id, candidate, score, created_at: at };

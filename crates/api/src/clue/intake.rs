@@ -17,8 +17,8 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use xiezhi_domain::FieldError;
 use xiezhi_domain::clue::dedup::Fingerprint;
-use xiezhi_domain::clue::intake::IntakeClue;
 use xiezhi_domain::clue::intake::{self as spec, MAX_BATCH};
+use xiezhi_domain::clue::intake::{IntakeClue, Payload};
 use xiezhi_domain::clue::signature::{self, SignatureError};
 use xiezhi_storage::clue::case as cases;
 use xiezhi_storage::clue::config::{self, SourceRow};
@@ -246,7 +246,9 @@ const GROUP_MAX_CLUES: usize = 1024;
 /// One validated single push waiting for the writer.
 pub struct Work {
     signed: Signed,
+    /// As received (validated again if the rules changed before the writer got to it), and as stored.
     raw: Value,
+    payload: Payload,
     clue: IntakeClue,
     ahead: Ahead,
     actor: Actor,
@@ -262,7 +264,7 @@ enum BatchItem {
     /// `new_id`: the source had no clue with this id when the batch was validated.
     Valid {
         id: Option<String>,
-        raw: Value,
+        payload: Payload,
         clue: Box<IntakeClue>,
         ahead: Box<Ahead>,
         new_id: bool,
@@ -277,10 +279,14 @@ pub struct BatchWork {
     items: Vec<BatchItem>,
 }
 
+/// Where a job's answer goes, together with the job's work: the requester drops that, so that
+/// freeing a batch's clues is not on the writer's serial path.
+type Reply<W, T> = oneshot::Sender<(ApiResult<T>, Box<W>)>;
+
 /// A job of the group-commit writer, with the channel its answer goes to.
 pub enum Job {
-    Single(Box<Work>, oneshot::Sender<ApiResult<IntakeResult>>),
-    Batch(Box<BatchWork>, oneshot::Sender<ApiResult<BatchResult>>),
+    Single(Box<Work>, Reply<Work, IntakeResult>),
+    Batch(Box<BatchWork>, Reply<BatchWork, BatchResult>),
 }
 
 /// What the writer did with a job.
@@ -330,11 +336,11 @@ impl Job {
 
     fn answer(self, outcome: Outcome) {
         match (self, outcome) {
-            (Job::Single(_, reply), Outcome::Single(r)) => {
-                let _ = reply.send(r);
+            (Job::Single(w, reply), Outcome::Single(r)) => {
+                let _ = reply.send((r, w));
             }
-            (Job::Batch(_, reply), Outcome::Batch(r)) => {
-                let _ = reply.send(r);
+            (Job::Batch(b, reply), Outcome::Batch(r)) => {
+                let _ = reply.send((r, b));
             }
             (job, Outcome::Single(Err(e)) | Outcome::Batch(Err(e))) => job.fail(e),
             (job, _) => job.fail(ApiError::internal("intake writer mixed up its answers")),
@@ -343,11 +349,11 @@ impl Job {
 
     fn fail(self, e: ApiError) {
         match self {
-            Job::Single(_, reply) => {
-                let _ = reply.send(Err(e));
+            Job::Single(w, reply) => {
+                let _ = reply.send((Err(e), w));
             }
-            Job::Batch(_, reply) => {
-                let _ = reply.send(Err(e));
+            Job::Batch(b, reply) => {
+                let _ = reply.send((Err(e), b));
             }
         }
     }
@@ -379,6 +385,12 @@ async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
         }
     });
     queue.send(job).await.map_err(|_| ApiError::internal("intake writer stopped"))
+}
+
+/// The writer's answer to a job (the job's work, handed back with it, is dropped here).
+async fn answered<W, T>(answer: oneshot::Receiver<(ApiResult<T>, Box<W>)>) -> ApiResult<T> {
+    let (result, _work) = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))?;
+    result
 }
 
 /// How often the writer removes expired nonces (in the transaction of the group at hand).
@@ -609,10 +621,13 @@ async fn write_group(
                 // (A clue validated again may carry another id, not looked up.)
                 let new_id =
                     rechecked.is_none() && known.get(&source.id).is_some_and(|k| !k.contains(&clue.source_clue_id));
-                let inc =
-                    Incoming { source, new_id, ..incoming(Some(group), signed, &w.raw, &ahead, &rules, &w.actor, now) };
+                let inc = Incoming {
+                    source,
+                    new_id,
+                    ..incoming(Some(group), signed, &w.payload, &ahead, &rules, &w.actor, now)
+                };
                 // No savepoint: the engine refuses as `Invalid` or `Conflict` only before it writes.
-                match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, clue.clone(), &mut deferred).await {
+                match engine::intake_deferred(&s.clue, &s.cipher, &mut tx, &inc, clue, &mut deferred).await {
                     Ok(result) => {
                         claims.push((i, !result.replayed));
                         out.push(Outcome::Single(Ok(result)));
@@ -630,15 +645,14 @@ async fn write_group(
                 for item in &b.items {
                     let r = match item {
                         BatchItem::Refused { error, .. } => Err(error.clone()),
-                        BatchItem::Valid { raw, clue, ahead, new_id, .. } => {
+                        BatchItem::Valid { payload, clue, ahead, new_id, .. } => {
                             let ahead = trusted(mode, ahead);
                             // Alone, a batch's new cases stay out of the recent-cases list: an item
                             // undone by its savepoint would leave a case there that never was.
                             let listed = (mode == Mode::Group).then_some(group);
                             let new_id = *new_id && mode == Mode::Group;
                             let inc =
-                                Incoming { new_id, ..incoming(listed, signed, raw, &ahead, &rules, &b.actor, now) };
-                            let clue = (**clue).clone();
+                                Incoming { new_id, ..incoming(listed, signed, payload, &ahead, &rules, &b.actor, now) };
                             let d = &mut deferred;
                             let r = match mode {
                                 Mode::Alone => {
@@ -720,7 +734,7 @@ async fn known_single_ids(tx: &mut Conn, jobs: &[Job]) -> ApiResult<HashMap<i64,
 fn incoming<'a>(
     group: Option<u64>,
     signed: &'a Signed,
-    raw: &'a Value,
+    payload: &'a Payload,
     ahead: &'a Ahead,
     rules: &'a Rules,
     actor: &'a Actor,
@@ -728,7 +742,7 @@ fn incoming<'a>(
 ) -> Incoming<'a> {
     Incoming {
         source: &signed.source,
-        raw,
+        payload,
         ahead: Some(ahead),
         rules: Some(rules),
         group,
@@ -819,10 +833,11 @@ async fn push_clue(
             engine::look_ahead(&s.clue, &mut conn, &signed.rules, &signed.source, &[(&clue, &fingerprint)]).await?;
         Ahead { fingerprint, looked: looked.into_iter().next().flatten() }
     };
-    let work = Work { actor: actor(&signed.source, &meta), signed, raw, clue, ahead, now };
+    let payload = Payload::of(&raw);
+    let work = Work { actor: actor(&signed.source, &meta), signed, raw, payload, clue, ahead, now };
     let (reply, answer) = oneshot::channel();
     submit(&s, Job::Single(Box::new(work), reply)).await?;
-    let result = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))??;
+    let result = answered(answer).await?;
     let status = if result.replayed { StatusCode::OK } else { StatusCode::CREATED };
     Ok((status, Json(result)).into_response())
 }
@@ -932,7 +947,9 @@ async fn push_batch(
             },
             Ok(clue) => {
                 let ahead = Ahead { fingerprint: engine::fingerprint(&s.clue, &clue), looked: None };
-                BatchItem::Valid { id, raw: item, clue: Box::new(clue), ahead: Box::new(ahead), new_id: false }
+                // Serialised here: the writer stores the text, and the tree is dropped here too.
+                let payload = Payload::of(&item);
+                BatchItem::Valid { id, payload, clue: Box::new(clue), ahead: Box::new(ahead), new_id: false }
             }
         });
     }
@@ -970,7 +987,7 @@ async fn push_batch(
     let batch = BatchWork { actor: actor(&signed.source, &meta), signed, now, items: work };
     let (reply, answer) = oneshot::channel();
     submit(&s, Job::Batch(Box::new(batch), reply)).await?;
-    let result = answer.await.map_err(|_| ApiError::internal("intake writer dropped the request"))??;
+    let result = answered(answer).await?;
     Ok(Json(result))
 }
 

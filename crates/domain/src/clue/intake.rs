@@ -112,13 +112,21 @@ pub fn apply_field_mapping(value: Value, mapping: &BTreeMap<String, String>) -> 
     Value::Object(obj)
 }
 
-/// A payload as stored, JSON with sorted keys, and its canonical hash for idempotency (SHA-256 of
+/// A payload as stored: JSON with sorted keys, and its canonical hash for idempotency (SHA-256 of
 /// that text).
-pub fn payload_text(v: &Value) -> (String, String) {
-    // serde_json's Map is a BTreeMap (no `preserve_order`), so keys serialise sorted.
-    let text = v.to_string();
-    let hash = crate::clue::signature::body_hash(text.as_bytes());
-    (text, hash)
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Payload {
+    pub text: String,
+    pub hash: String,
+}
+
+impl Payload {
+    pub fn of(v: &Value) -> Payload {
+        // serde_json's Map is a BTreeMap (no `preserve_order`), so keys serialise sorted.
+        let text = v.to_string();
+        let hash = crate::clue::signature::body_hash(text.as_bytes());
+        Payload { text, hash }
+    }
 }
 
 pub fn parse_time(field: &'static str, s: &str) -> Result<i64, FieldError> {
@@ -586,6 +594,6 @@ mod tests {
         // A published example code (GB 32100 check digit).
         assert!(credit_code("c", "91350100M000100Y43").is_ok());
         assert!(credit_code("c", "91350100M000100Y44").is_err());
-        assert_eq!(payload_text(&json!({"b": 1, "a": 2})), payload_text(&json!({"a": 2, "b": 1})));
+        assert_eq!(Payload::of(&json!({"b": 1, "a": 2})), Payload::of(&json!({"a": 2, "b": 1})));
     }
 }

@@ -4,7 +4,8 @@ use crate::db::{Backend, Conn};
 use crate::dialect::{self, OptF64};
 use crate::error::{StorageError, StorageResult};
 use crate::query::{
-    Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, insert_rows, positional, values_placeholders,
+    Bind, ScopeColumns, ScopeFilter, Where, dynamic, insert_chunks, insert_rows, positional, shaped,
+    values_placeholders,
 };
 use sqlx::any::AnyArguments;
 use sqlx::query::Query;
@@ -129,21 +130,26 @@ pub async fn candidates_near(
     for chunk in probes.chunks(32) {
         // Padded to a power of two with probes of no cell, so that a few statements serve every count.
         let rows = chunk.len().next_power_of_two().max(4);
-        let mut sql = format!(
-            "SELECT v.column1 AS probe, c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, \
-             c.reported_at, c.dedup_terms FROM (VALUES {}) AS v \
-             JOIN cases c{indexed} ON c.grid_cell >= v.column2 AND c.grid_cell <= v.column3 \
-             AND c.reported_at >= v.column8 AND c.reported_at <= v.column9 \
-             AND c.lon >= v.column4 AND c.lat >= v.column5 AND c.lon <= v.column6 AND c.lat <= v.column7 \
-             JOIN categories k ON k.id = c.category_id WHERE c.status IN ('active', 'suspended')",
-            values_placeholders(rows, COLS)
-        );
-        if let Some(m) = major {
-            sql.push_str(" AND ");
-            sql.push_str(&major_clause(m, &format!("${}", rows * COLS + 1)));
-        }
+        // The category clause depends on the length of the major category's code.
+        let key = format!("candidates_near/{}", major.map_or(0, |m| m.chars().count()));
+        let sql = shaped(conn, &key, (rows, COLS), || {
+            let mut sql = format!(
+                "SELECT v.column1 AS probe, c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, \
+                 c.reported_at, c.dedup_terms FROM (VALUES {}) AS v \
+                 JOIN cases c{indexed} ON c.grid_cell >= v.column2 AND c.grid_cell <= v.column3 \
+                 AND c.reported_at >= v.column8 AND c.reported_at <= v.column9 \
+                 AND c.lon >= v.column4 AND c.lat >= v.column5 AND c.lon <= v.column6 AND c.lat <= v.column7 \
+                 JOIN categories k ON k.id = c.category_id WHERE c.status IN ('active', 'suspended')",
+                values_placeholders(rows, COLS)
+            );
+            if let Some(m) = major {
+                sql.push_str(" AND ");
+                sql.push_str(&major_clause(m, &format!("${}", rows * COLS + 1)));
+            }
+            sql
+        });
         let none = CellProbe { probe: -1, cells: (1, 0), bbox: [0.0; 4], from: 1, to: 0 };
-        let mut q = sqlx::query_as::<_, Near>(positional(conn, sql));
+        let mut q = sqlx::query_as::<_, Near>(sql);
         for p in chunk.iter().chain(std::iter::repeat_n(&none, rows - chunk.len())) {
             let [x0, y0, x1, y1] = p.bbox;
             q = q
@@ -286,13 +292,15 @@ pub async fn known_clue_ids(
         // One lookup of the unique index per id (a subquery per row): with `source_clue_id IN
         // (…)` or a join, PostgreSQL may scan all the source's clues and filter them when its
         // statistics do not know yet how many the source has.
-        let sql = format!(
-            "SELECT v.column1 FROM (VALUES {}) AS v WHERE (SELECT 1 FROM clues c \
-             WHERE c.source_id = ${} AND c.source_clue_id = v.column1) IS NOT NULL",
-            values_placeholders(chunk.len(), 1),
-            chunk.len() + 1
-        );
-        let mut q = sqlx::query_as::<_, (String,)>(positional(conn, sql));
+        let sql = shaped(conn, "known_clue_ids", (chunk.len(), 1), || {
+            format!(
+                "SELECT v.column1 FROM (VALUES {}) AS v WHERE (SELECT 1 FROM clues c \
+                 WHERE c.source_id = ${} AND c.source_clue_id = v.column1) IS NOT NULL",
+                values_placeholders(chunk.len(), 1),
+                chunk.len() + 1
+            )
+        });
+        let mut q = sqlx::query_as::<_, (String,)>(sql);
         for id in chunk {
             q = q.bind(*id);
         }

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use crate::db::{Backend, Conn};
 use crate::dialect;
 use crate::error::{StorageError, StorageResult};
-use crate::query::{Bind, Where, dynamic, insert_chunks, positional, values_placeholders};
+use crate::query::{Bind, Where, dynamic, insert_chunks, shaped, values_placeholders};
 
 fn affected(n: u64) -> StorageResult<()> {
     if n == 0 { Err(StorageError::NotFound) } else { Ok(()) }
@@ -849,14 +849,16 @@ pub async fn claim_nonces(conn: &mut Conn, nonces: &[(i64, &str, i64)], now: i64
     for chunk in insert_chunks(&fresh) {
         // A nonce whose entry has expired may be claimed again (its row is reused); expired rows are
         // removed in bulk by `purge_nonces`, not on every request.
-        let sql = format!(
-            "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES {} \
-             ON CONFLICT (source_id, nonce) DO UPDATE SET expires_at = excluded.expires_at \
-             WHERE intake_nonces.expires_at < ${} RETURNING source_id, nonce",
-            values_placeholders(chunk.len(), 3),
-            chunk.len() * 3 + 1
-        );
-        let mut q = sqlx::query_as::<_, (i64, String)>(positional(conn, sql));
+        let sql = shaped(conn, "claim_nonces", (chunk.len(), 3), || {
+            format!(
+                "INSERT INTO intake_nonces (source_id, nonce, expires_at) VALUES {} \
+                 ON CONFLICT (source_id, nonce) DO UPDATE SET expires_at = excluded.expires_at \
+                 WHERE intake_nonces.expires_at < ${} RETURNING source_id, nonce",
+                values_placeholders(chunk.len(), 3),
+                chunk.len() * 3 + 1
+            )
+        });
+        let mut q = sqlx::query_as::<_, (i64, String)>(sql);
         for (_, (source_id, nonce, expires_at)) in chunk {
             q = q.bind(*source_id).bind(*nonce).bind(*expires_at);
         }
