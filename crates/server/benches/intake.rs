@@ -7,6 +7,9 @@
 //! `ANALYZE` (PostgreSQL: `VACUUM ANALYZE` and `CHECKPOINT`). Measured:
 //! - the machine's bare single-row insert-transaction rate (SQLite: own file, WAL,
 //!   `synchronous=FULL`; PostgreSQL: one connection, default `synchronous_commit`), sequential, 3 s;
+//! - the floor under merged clues: the three rows each merged clue writes (clue, timeline event,
+//!   the case's clue count), with the platform's storage functions, 500 per transaction, into
+//!   random open cases of the preloaded database, 3 s;
 //! - the dedup candidate query (`candidates_near`, 9 cells, ±72 h) against the 1M cases;
 //! - dedup scoring per clue in-process (segmentation + scoring against 0–30 candidates);
 //! - over HTTP against the real `xiezhi` release binary (pinned with `taskset`, see `common`),
@@ -35,7 +38,10 @@ use sqlx::{AnyConnection, Connection};
 use xiezhi_domain::clue::dedup::{DedupParams, Fingerprint, Report, Segmenter, Verdict, verdict};
 use xiezhi_domain::clue::intake::format_time;
 use xiezhi_domain::geo::Point;
-use xiezhi_storage::clue::case::{CellProbe, candidates_near, dedup_params};
+use xiezhi_storage::clue::case::{
+    CellProbe, NewClue, NewEvent, add_clues, candidates_near, dedup_params, insert_clues, insert_events,
+    reserve_clue_ids,
+};
 
 use common::{Conn, Creds, ms, percentile, push, register_source};
 
@@ -447,6 +453,92 @@ async fn bare_insert_rate(dir: &Path, pg_url: Option<&str>) -> f64 {
     rate
 }
 
+/// The floor under merged clues: only the rows that every merged clue writes (its clue, its
+/// timeline event, its case's clue count), with the platform's own storage functions as its intake
+/// writer calls them, into random open cases of the preloaded database, `BATCH` clues per
+/// transaction, for `BARE_DURATION`. Clues per second. (The clues stay: like merges, they only add
+/// to the clue counts of cases.)
+async fn merge_floor_rate(url: &str, pg: bool) -> f64 {
+    let mut c = AnyConnection::connect(url).await.unwrap();
+    if !pg {
+        // As the intake writer's connection (`Db::writer_conn`).
+        for pragma in ["PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON", "PRAGMA cache_size = -32768"] {
+            sqlx::query(pragma).execute(&mut c).await.unwrap();
+        }
+    }
+    let open: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT id, category_id, region_code FROM cases WHERE case_no LIKE 'BENCH%' AND status = 'active'",
+    )
+    .fetch_all(&mut c)
+    .await
+    .unwrap();
+    let (source,): (i64,) = sqlx::query_as("SELECT source_id FROM cases WHERE case_no LIKE 'BENCH%' LIMIT 1")
+        .fetch_one(&mut c)
+        .await
+        .unwrap();
+    let mut rng = StdRng::seed_from_u64(11);
+    let description = "丽阳街一家餐馆门前长期占道经营，桌椅摆到人行道上，行人只能绕行到机动车道，请尽快处理。";
+    let payload =
+        json!({ "description": description, "address": "丽水市莲都区白云街道丽阳街", "category_code": "E0502" })
+            .to_string();
+    let start = Instant::now();
+    let mut n = 0usize;
+    while start.elapsed() < BARE_DURATION {
+        let mut tx = c.begin().await.unwrap();
+        let ids = reserve_clue_ids(&mut tx, BATCH).await.unwrap();
+        let at = now_ms();
+        let mut clues = Vec::with_capacity(BATCH);
+        let mut events = Vec::with_capacity(BATCH);
+        let mut counts = std::collections::BTreeMap::new();
+        for id in ids {
+            let (case_id, category_id, region_code) = open[rng.random_range(0..open.len())].clone();
+            clues.push((
+                id,
+                NewClue {
+                    source_id: source,
+                    source_clue_id: format!("FLOOR-{id}"),
+                    payload_hash: format!("{id:064x}"),
+                    raw_payload: payload.clone(),
+                    case_id,
+                    dedup: "merged".into(),
+                    dedup_score: Some(0.9),
+                    received_at: at,
+                    reported_at: at,
+                    description: description.into(),
+                    address: "丽水市莲都区白云街道丽阳街".into(),
+                    lon: Some(119.91),
+                    lat: Some(28.46),
+                    coord_system: Some("wgs84".into()),
+                    region_code,
+                    category_id,
+                    result: "{}".into(),
+                    ..NewClue::default()
+                },
+            ));
+            events.push(NewEvent {
+                case_id,
+                at,
+                actor_name: "source:bench".into(),
+                action: "merge".into(),
+                action_name: "合并重复线索".into(),
+                comment: format!("线索 FLOOR-{id} 自动合并（相似度 0.90）"),
+                data: json!({ "clue_id": id, "score": 0.9 }).to_string(),
+                ..NewEvent::default()
+            });
+            *counts.entry(case_id).or_insert(0i64) += 1;
+        }
+        let counts: Vec<(i64, i64, i64)> = counts.into_iter().map(|(id, k)| (id, k, at)).collect();
+        insert_clues(&mut tx, &clues).await.unwrap();
+        add_clues(&mut tx, &counts).await.unwrap();
+        insert_events(&mut tx, &events).await.unwrap();
+        tx.commit().await.unwrap();
+        n += BATCH;
+    }
+    let rate = n as f64 / start.elapsed().as_secs_f64();
+    c.close().await.unwrap();
+    rate
+}
+
 // ---- HTTP ---------------------------------------------------------------------------------------------
 
 /// One fresh E0502 clue at a random point of the city area, reported at `at`.
@@ -734,6 +826,8 @@ async fn main() {
     let (score_lat, score_hits) = dedup_scoring(&seg, &params, &stored, now);
     let bare = bare_insert_rate(&dir, pg_url.as_deref()).await;
     eprintln!("bare insert transactions: {bare:.0}/s");
+    let floor = merge_floor_rate(&url, pg).await;
+    eprintln!("merge floor: {floor:.0} clues/s");
 
     let server = common::serve(&dir);
     let pid = server.child.id();
@@ -795,6 +889,12 @@ async fn main() {
         BARE_DURATION.as_secs(),
         if pg { "default synchronous_commit" } else { "WAL, synchronous=FULL" },
         thousands(bare)
+    );
+    println!(
+        "| **floor under merged clues**: only the three rows each merged clue writes (its clue, its timeline event, its case's count; the platform's storage functions, multi-row statements) into random open cases, {BATCH} clues per transaction, {} s | {} clues/s | {} |",
+        BARE_DURATION.as_secs(),
+        thousands(floor),
+        bare_cmp(floor)
     );
     for (conns, s) in &singles {
         println!(
