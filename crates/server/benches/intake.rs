@@ -180,7 +180,7 @@ struct PreloadText {
 async fn preload(url: &str, pg: bool, seg: &Segmenter, now: i64) -> Vec<PreloadText> {
     let mut c = AnyConnection::connect(url).await.unwrap();
     if !pg {
-        // The bulk insert touches every page of eight indexes; give it a real cache.
+        // The bulk insert touches every page of the indexes; give it a real cache.
         sqlx::query("PRAGMA cache_size = -262144").execute(&mut c).await.unwrap();
     }
     let case_type = id_of(&mut c, "case_types", "patrol").await;
