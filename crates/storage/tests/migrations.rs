@@ -207,3 +207,35 @@ async fn nullable_reals_bind_in_any_order() {
         sqlx::query_as("SELECT id, v FROM t_reals ORDER BY id").fetch_all(&mut *conn).await.unwrap();
     assert_eq!(got, vec![(0, None), (1, Some(0.875)), (2, None), (3, Some(-119.5))]);
 }
+
+#[tokio::test]
+async fn multi_row_statements_are_made_once_per_shape() {
+    use xiezhi_storage::query::{insert_rows, shaped, values_placeholders};
+    let db = backend_db().await;
+    let mut conn = db.conn().await.unwrap();
+    // Made on the first call of a key and shape only, and rewritten for the backend.
+    let made = std::cell::Cell::new(0);
+    let make = |rows: usize| {
+        made.set(made.get() + 1);
+        format!("SELECT column1 FROM (VALUES {}) AS v", values_placeholders(rows, 1))
+    };
+    let first = shaped(&conn, "test/shape", (3, 1), || make(3));
+    let again = shaped(&conn, "test/shape", (3, 1), || make(3));
+    assert!(std::sync::Arc::ptr_eq(&first.0, &again.0));
+    assert_eq!(made.get(), 1);
+    let other = shaped(&conn, "test/shape", (2, 1), || make(2));
+    assert_eq!(made.get(), 2);
+    let sqlite = conn.backend_name() == "SQLite";
+    assert_eq!(other.0.contains('?'), sqlite, "{}", other.0);
+    let got: Vec<(i64,)> = sqlx::query_as(first).bind(7i64).bind(8i64).bind(9i64).fetch_all(&mut *conn).await.unwrap();
+    assert_eq!(got, vec![(7,), (8,), (9,)]);
+    // A list longer than one statement goes in several, in order.
+    sqlx::query("CREATE TABLE t_rows (id BIGINT NOT NULL, label TEXT NOT NULL)").execute(&mut *conn).await.unwrap();
+    let rows: Vec<(i64, String)> = (0..45).map(|i| (i, format!("行{i}"))).collect();
+    insert_rows(&mut conn, "INSERT INTO t_rows (id, label)", 2, &rows, |q, (id, label)| q.bind(*id).bind(label))
+        .await
+        .unwrap();
+    let back: Vec<(i64, String)> =
+        sqlx::query_as("SELECT id, label FROM t_rows ORDER BY id").fetch_all(&mut *conn).await.unwrap();
+    assert_eq!(back, rows);
+}
