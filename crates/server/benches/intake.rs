@@ -478,9 +478,8 @@ async fn merge_floor_rate(url: &str, pg: bool) -> f64 {
         .unwrap();
     let mut rng = StdRng::seed_from_u64(11);
     let description = "丽阳街一家餐馆门前长期占道经营，桌椅摆到人行道上，行人只能绕行到机动车道，请尽快处理。";
-    let payload =
-        json!({ "description": description, "address": "丽水市莲都区白云街道丽阳街", "category_code": "E0502" })
-            .to_string();
+    let address = "丽水市莲都区白云街道丽阳街";
+    let payload = json!({ "description": description, "address": address, "category_code": "E0502" }).to_string();
     let start = Instant::now();
     let mut n = 0usize;
     while start.elapsed() < BARE_DURATION {
@@ -505,7 +504,7 @@ async fn merge_floor_rate(url: &str, pg: bool) -> f64 {
                     received_at: at,
                     reported_at: at,
                     description: description.into(),
-                    address: "丽水市莲都区白云街道丽阳街".into(),
+                    address: address.into(),
                     lon: Some(119.91),
                     lat: Some(28.46),
                     coord_system: Some("wgs84".into()),

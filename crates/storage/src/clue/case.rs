@@ -126,15 +126,15 @@ pub async fn candidates_near(
     // Without statistics (the platform does not run ANALYZE), SQLite would rather read every open
     // case through the status index.
     let indexed = if conn.backend_name() == "SQLite" { " INDEXED BY cases_open_place_idx" } else { "" };
+    // The category clause, if any, depends on the length of the major category's code.
+    let key = match major {
+        Some(m) => format!("candidates_near/major/{}", m.chars().count()),
+        None => "candidates_near".to_owned(),
+    };
     let mut out = Vec::new();
     for chunk in probes.chunks(32) {
         // Padded to a power of two with probes of no cell, so that a few statements serve every count.
         let rows = chunk.len().next_power_of_two().max(4);
-        // The category clause, if any, depends on the length of the major category's code.
-        let key = match major {
-            Some(m) => format!("candidates_near/major/{}", m.chars().count()),
-            None => "candidates_near".to_owned(),
-        };
         let sql = shaped(conn, &key, (rows, COLS), || {
             let mut sql = format!(
                 "SELECT v.column1 AS probe, c.id, c.case_no, c.status, k.code AS category_code, c.lon, c.lat, \
