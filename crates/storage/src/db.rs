@@ -55,8 +55,39 @@ pub struct DbOptions {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
-    /// SQLite `synchronous` pragma value (`FULL` or `NORMAL`).
-    synchronous: &'static str,
+    /// What makes the commits of [`Db::writer_conn`] durable.
+    durability: Durability,
+}
+
+/// What makes the commits of a writer's own connection (see [`Db::writer_conn`]) durable: on
+/// SQLite with `synchronous = FULL`, an `fdatasync` of the WAL file, which the writer's commits
+/// only write to; nothing on PostgreSQL, where every commit waits for its WAL flush, nor on
+/// SQLite with `synchronous = NORMAL`, where no commit reaches the disk before a checkpoint.
+#[derive(Debug, Clone, Default)]
+pub struct Durability {
+    wal: Option<std::path::PathBuf>,
+}
+
+impl Durability {
+    /// The WAL file [`Durability::sync`] syncs, if there is one to sync.
+    pub fn wal(&self) -> Option<&std::path::Path> {
+        self.wal.as_deref()
+    }
+
+    /// Block until every commit made so far on a writer's connection is on disk. The WAL is
+    /// appended to, and only restarted from its beginning once a checkpoint has copied all of it
+    /// into the database file and synced that, so syncing it makes every commit written before
+    /// the call durable, whichever connection wrote it.
+    pub fn sync(&self) -> std::io::Result<()> {
+        let Some(wal) = &self.wal else { return Ok(()) };
+        match std::fs::OpenOptions::new().write(true).open(wal) {
+            Ok(f) => f.sync_data(),
+            // No WAL file: the last connection closed, which checkpointed the WAL into the
+            // database file, synced it and removed the WAL; nothing is left to sync.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// Pragmas of every SQLite connection.
@@ -101,11 +132,16 @@ impl Db {
             })
             .connect_with(connect)
             .await?;
-        let db = Db { pool, backend, synchronous };
+        let mut db = Db { pool, backend, durability: Durability::default() };
         if backend == Backend::Sqlite {
             let version = db.sqlite_version().await?;
             if !dialect::sqlite_version_ok(&version) {
                 return Err(StorageError::SqliteVersion { found: version, required: dialect::MIN_SQLITE });
+            }
+            let (_, _, file): (i64, String, String) =
+                sqlx::query_as("PRAGMA database_list").fetch_one(&db.pool).await?;
+            if synchronous == "FULL" && !file.is_empty() {
+                db.durability.wal = Some(format!("{file}-wal").into());
             }
         }
         Ok(db)
@@ -147,14 +183,23 @@ impl Db {
     /// pool's connections keep the default, as WAL drops their caches whenever the writer
     /// commits), and its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`]
     /// in the background instead.
+    ///
+    /// Its commits do not wait for the disk either (`synchronous = NORMAL`): the writer makes them
+    /// durable with [`Db::durability`] before it tells anyone, while it goes on with its next
+    /// transaction. Other connections may read a commit up to one sync before it is durable.
     pub async fn writer_conn(&self) -> StorageResult<HeldConn> {
         let mut conn = self.pool.connect_options().connect().await?;
         if self.backend == Backend::Sqlite {
-            sqlite_pragmas(&mut conn, self.synchronous).await?;
+            sqlite_pragmas(&mut conn, "NORMAL").await?;
             conn.execute("PRAGMA cache_size = -32768").await?;
             conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
         }
         Ok(conn)
+    }
+
+    /// What makes the commits of [`Db::writer_conn`] durable.
+    pub fn durability(&self) -> Durability {
+        self.durability.clone()
     }
 
     /// Close a writer's connection (see [`Db::writer_conn`]) cleanly.

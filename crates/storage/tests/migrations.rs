@@ -239,3 +239,39 @@ async fn multi_row_statements_are_made_once_per_shape() {
         sqlx::query_as("SELECT id, label FROM t_rows ORDER BY id").fetch_all(&mut *conn).await.unwrap();
     assert_eq!(back, rows);
 }
+
+#[tokio::test]
+async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal() {
+    let path = std::env::temp_dir().join(format!("xz_sync_{}.db", hex::encode(rand::random::<[u8; 6]>())));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 2, sqlite_synchronous: "full".into() })
+        .await
+        .unwrap();
+    db.migrate().await.unwrap();
+    let durability = db.durability();
+    let wal = std::path::PathBuf::from(format!("{}-wal", path.display()));
+    assert_eq!(durability.wal(), Some(wal.as_path()));
+    // Pooled connections wait for the disk at every commit (FULL = 2); the writer's do not
+    // (NORMAL = 1), its caller syncs.
+    let (pooled,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(db.pool()).await.unwrap();
+    let mut writer = db.writer_conn().await.unwrap();
+    let (own,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut writer).await.unwrap();
+    assert_eq!((pooled, own), (2, 1));
+    let mut tx = db.begin_on(&mut writer).await.unwrap();
+    sqlx::query("CREATE TABLE probe (x INTEGER)").execute(&mut *tx).await.unwrap();
+    sqlx::query("INSERT INTO probe (x) VALUES (1)").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the commit is in the WAL");
+    durability.sync().unwrap();
+    // Once the last connection has closed, the WAL is checkpointed and removed: nothing to sync.
+    db.close_writer_conn(writer).await.unwrap();
+    db.close().await;
+    assert!(!wal.exists());
+    durability.sync().unwrap();
+    // With synchronous = NORMAL no commit waits for the disk, so neither does the writer.
+    let normal =
+        Db::connect(&DbOptions { url, max_connections: 1, sqlite_synchronous: "normal".into() }).await.unwrap();
+    assert_eq!(normal.durability().wal(), None);
+    normal.close().await;
+    let _ = std::fs::remove_file(&path);
+}

@@ -413,7 +413,44 @@ fn checkpoint_in_background(state: &AppState, running: &Arc<std::sync::atomic::A
     });
 }
 
+/// The writer's answers, each with the job it answers.
+type Answers = Vec<(Job, Outcome)>;
+
+/// Send the writer's answers once the commits behind them are durable. The writer commits without
+/// waiting for the disk and goes on with its next group while this thread syncs (one sync for all
+/// the answers waiting, `Db::durability`) and then answers. Every answer goes through here in the
+/// writer's order, refusals too: a refusal can rest on a commit of an earlier group (a clue id
+/// already used), and a sync covers every commit made before it. If the sync fails, nobody is told
+/// their clue was accepted; a source retrying the same clue gets the first result (idempotency).
+fn syncer(durability: xiezhi_storage::db::Durability, rx: std::sync::mpsc::Receiver<Answers>) {
+    while let Ok(mut answers) = rx.recv() {
+        while let Ok(more) = rx.try_recv() {
+            answers.extend(more);
+        }
+        match durability.sync() {
+            Ok(()) => answers.into_iter().for_each(|(job, o)| job.answer(o)),
+            Err(e) => {
+                tracing::error!(error = %e, n = answers.len(), "intake: syncing the WAL failed; answers withheld");
+                for (job, _) in answers {
+                    job.fail(ApiError::internal("the clue could not be stored durably; push it again"));
+                }
+            }
+        }
+    }
+}
+
 async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
+    let (answers, to_sync) = std::sync::mpsc::channel::<Answers>();
+    let durability = state.db.durability();
+    if let Err(e) = std::thread::Builder::new().name("intake-syncer".into()).spawn(move || syncer(durability, to_sync))
+    {
+        tracing::error!(error = %e, "intake writer: no thread for syncing");
+        return;
+    }
+    let answer = |a: Answers| {
+        // The syncer only stops when this writer has stopped.
+        let _ = answers.send(a);
+    };
     let mut purged: Option<std::time::Instant> = None;
     let mut checkpointed = std::time::Instant::now();
     let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -441,27 +478,22 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
             checkpoint_in_background(&state, &checkpointing);
         }
         match commit_group(&state, &mut held, &jobs, purge, Mode::Group).await {
-            Ok(outcomes) => {
-                for (job, o) in jobs.into_iter().zip(outcomes) {
-                    job.answer(o);
-                }
-            }
+            Ok(outcomes) => answer(jobs.into_iter().zip(outcomes).collect()),
             // A refusal after writing or a storage failure undoes the whole group: retry each job
             // on its own.
             Err(e) => {
                 tracing::warn!(error = %e, n = jobs.len(), "intake group undone, retrying its jobs one by one");
                 close(&state, &mut held).await;
                 for job in jobs {
-                    match commit_group(&state, &mut held, std::slice::from_ref(&job), false, Mode::Alone).await {
-                        Ok(mut v) => match v.pop() {
-                            Some(o) => job.answer(o),
-                            None => job.fail(ApiError::internal("empty group")),
-                        },
+                    let o = match commit_group(&state, &mut held, std::slice::from_ref(&job), false, Mode::Alone).await
+                    {
+                        Ok(mut v) => v.pop().unwrap_or_else(|| job.refused(ApiError::internal("empty group"))),
                         Err(e) => {
                             close(&state, &mut held).await;
-                            job.fail(e);
+                            job.refused(e)
                         }
-                    }
+                    };
+                    answer(vec![(job, o)]);
                 }
             }
         }
