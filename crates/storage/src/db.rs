@@ -80,6 +80,8 @@ impl Durability {
     /// the call durable, whichever connection wrote it.
     pub fn sync(&self) -> std::io::Result<()> {
         let Some(wal) = &self.wal else { return Ok(()) };
+        // Opened for each sync rather than kept: SQLite removes the WAL file when its last
+        // connection closes and makes a new one with the next, which a kept handle would miss.
         match std::fs::OpenOptions::new().write(true).open(wal) {
             Ok(f) => f.sync_data(),
             // No WAL file: the last connection closed, which checkpointed the WAL into the
@@ -138,10 +140,10 @@ impl Db {
             if !dialect::sqlite_version_ok(&version) {
                 return Err(StorageError::SqliteVersion { found: version, required: dialect::MIN_SQLITE });
             }
-            let (_, _, file): (i64, String, String) =
-                sqlx::query_as("PRAGMA database_list").fetch_one(&db.pool).await?;
-            if synchronous == "FULL" && !file.is_empty() {
-                db.durability.wal = Some(format!("{file}-wal").into());
+            if synchronous == "FULL" {
+                let (_, _, file): (i64, String, String) =
+                    sqlx::query_as("PRAGMA database_list").fetch_one(&db.pool).await?;
+                db.durability.wal = (!file.is_empty()).then(|| format!("{file}-wal").into());
             }
         }
         Ok(db)
