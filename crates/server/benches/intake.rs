@@ -861,6 +861,8 @@ async fn main() {
         batches.push((conns, closed_loop(&server.addr, &creds, pid, conns, BATCH, slot).await));
     }
     let rss = common::rss_kib(pid);
+    // The WAL file is never shrunk while the server runs: its size is the most the WAL has held.
+    let wal = std::fs::metadata(dir.join("xiezhi.db-wal")).map(|m| m.len()).ok().filter(|_| !pg);
     drop(server);
     drop(guard);
 
@@ -953,6 +955,12 @@ async fn main() {
         ms(*cand_lat.last().unwrap_or(&Duration::ZERO))
     );
     println!("| server resident memory after the load | {:.1} MiB | |", rss as f64 / 1024.0);
+    if let Some(wal) = wal {
+        println!(
+            "| WAL file after the load (the most it held: it is started again, not shrunk) | {:.1} MiB | |",
+            wal as f64 / 1048576.0
+        );
+    }
     println!(
         "| machine busy in the second before the HTTP load (other processes; should be ~0) | {idle_busy:.2} cores | |"
     );

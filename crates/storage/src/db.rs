@@ -92,6 +92,21 @@ impl Durability {
     }
 }
 
+/// What a passive SQLite checkpoint found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// Frames (pages) in the WAL since it was last started from its beginning.
+    pub wal_frames: i64,
+    /// Of those, the frames now copied into the database file.
+    pub copied: i64,
+}
+
+async fn checkpoint_on(conn: &mut sqlx::AnyConnection) -> StorageResult<Checkpoint> {
+    let (_busy, wal_frames, copied): (i64, i64, i64) =
+        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await?;
+    Ok(Checkpoint { wal_frames, copied })
+}
+
 /// Pragmas of every SQLite connection.
 async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, synchronous: &str) -> Result<(), sqlx::Error> {
     conn.execute("PRAGMA journal_mode = WAL").await?;
@@ -184,7 +199,7 @@ impl Db {
     /// of up to 32 MiB (default 2 MiB), enough for the inner index pages of a million cases (the
     /// pool's connections keep the default, as WAL drops their caches whenever the writer
     /// commits), and its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`]
-    /// in the background instead.
+    /// in the background instead, and now and then [`Db::checkpoint_on`] this connection.
     ///
     /// Its commits do not wait for the disk either (`synchronous = NORMAL`): the writer makes them
     /// durable with [`Db::durability`] before it tells anyone, while it goes on with its next
@@ -211,12 +226,22 @@ impl Db {
 
     /// SQLite: copy what the WAL holds into the database file, on a pooled connection and without
     /// waiting for readers or writers (a passive checkpoint). Nothing to do on PostgreSQL.
-    pub async fn checkpoint(&self) -> StorageResult<()> {
-        if self.backend == Backend::Sqlite {
-            let mut conn = self.pool.acquire().await?;
-            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)").execute(&mut *conn).await?;
+    pub async fn checkpoint(&self) -> StorageResult<Option<Checkpoint>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
         }
-        Ok(())
+        let mut conn = self.pool.acquire().await?;
+        Ok(Some(checkpoint_on(&mut conn).await?))
+    }
+
+    /// [`Db::checkpoint`] on a writer's own connection (see [`Db::writer_conn`]), between its
+    /// transactions. Run there, with no commit in between, it copies the whole WAL (readers
+    /// permitting), and the writer's next commit then writes the WAL from its beginning again.
+    pub async fn checkpoint_on(&self, conn: &mut HeldConn) -> StorageResult<Option<Checkpoint>> {
+        if self.backend != Backend::Sqlite {
+            return Ok(None);
+        }
+        Ok(Some(checkpoint_on(conn).await?))
     }
 
     /// Open a write transaction on a connection the caller holds on to. A long-lived writer keeps

@@ -275,3 +275,43 @@ async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal()
     normal.close().await;
     let _ = std::fs::remove_file(&path);
 }
+
+#[tokio::test]
+async fn a_checkpoint_that_copies_the_whole_wal_lets_the_writers_next_commit_start_it_again() {
+    let path = std::env::temp_dir().join(format!("xz_ckpt_{}.db", hex::encode(rand::random::<[u8; 6]>())));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let db = Db::connect(&DbOptions { url, max_connections: 2, sqlite_synchronous: "full".into() }).await.unwrap();
+    let wal = db.durability().wal().unwrap().to_owned();
+    let mut writer = db.writer_conn().await.unwrap();
+    sqlx::query("CREATE TABLE probe (x INTEGER, pad TEXT)").execute(&mut writer).await.unwrap();
+    let commit_rows = async |writer: &mut xiezhi_storage::db::HeldConn, n: usize| {
+        for i in 0..n {
+            let mut tx = db.begin_on(writer).await.unwrap();
+            sqlx::query("INSERT INTO probe (x, pad) VALUES ($1, $2)")
+                .bind(i as i64)
+                .bind("填".repeat(1500))
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            tx.commit().await.unwrap();
+        }
+    };
+    // The writer's commits do not checkpoint: the WAL only grows.
+    commit_rows(&mut writer, 40).await;
+    let first = db.checkpoint().await.unwrap().unwrap();
+    assert!(first.wal_frames >= 40, "{first:?}");
+    assert_eq!(first.copied, first.wal_frames, "nothing else reads or writes: all of it is copied");
+    let size = std::fs::metadata(&wal).unwrap().len();
+    // All of it copied, the next commits write the WAL from its beginning again, over the same
+    // file; on the writer's own connection too.
+    for _ in 0..5 {
+        commit_rows(&mut writer, 40).await;
+        let c = db.checkpoint_on(&mut writer).await.unwrap().unwrap();
+        assert!(c.wal_frames <= first.wal_frames + 2, "{c:?} after {first:?}");
+        assert_eq!(c.copied, c.wal_frames);
+    }
+    assert!(std::fs::metadata(&wal).unwrap().len() <= size + 2 * 4096, "the WAL file did not keep growing");
+    db.close_writer_conn(writer).await.unwrap();
+    db.close().await;
+    let _ = std::fs::remove_file(&path);
+}

@@ -399,18 +399,70 @@ const NONCE_PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(60
 /// How often the writer has the WAL checkpointed in the background (its own commits do not).
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// Checkpoint in the background, on another connection (see `Db::writer_conn`), unless one still runs.
-fn checkpoint_in_background(state: &AppState, running: &Arc<std::sync::atomic::AtomicBool>) {
-    if running.swap(true, std::sync::atomic::Ordering::AcqRel) {
-        return;
+/// How many frames (pages) the WAL may grow to before the writer checkpoints it itself (see
+/// [`Checkpoints`]): 64 MiB at SQLite's default 4 KiB page, about a second of intake at full
+/// speed. Each time costs the writer a pause of some 10–20 ms (that checkpoint ends by syncing
+/// the database file).
+const RESTART_WAL_AT_FRAMES: i64 = 16_384;
+
+/// The WAL checkpoints of the writer (SQLite; nothing happens on PostgreSQL).
+///
+/// Most of the WAL is copied into the database file in the background, every
+/// [`CHECKPOINT_EVERY`], on another connection, while the writer goes on: its own commits do not
+/// checkpoint (see `Db::writer_conn`). But SQLite only starts the WAL from its beginning again at
+/// a transaction that begins with all of it copied, which a checkpoint running beside a busy
+/// writer never achieves: under a steady load the WAL would grow without bound, and every commit
+/// would extend the file (the file system allocating and zeroing new blocks) instead of
+/// overwriting pages it has cached. So when the background finds the WAL longer than
+/// [`RESTART_WAL_AT_FRAMES`], the writer checkpoints once itself, between two groups: what the
+/// background has not copied yet, after which its next group starts the WAL again.
+#[derive(Debug, Default)]
+struct Checkpoints {
+    last: Option<std::time::Instant>,
+    /// A checkpoint runs (in the background or the writer's).
+    running: Arc<std::sync::atomic::AtomicBool>,
+    /// The background found the WAL long.
+    long: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Checkpoints {
+    /// Checkpoint in the background, on another connection, when it is time and none runs.
+    fn background(&mut self, state: &AppState) {
+        if self.last.is_some_and(|t| t.elapsed() < CHECKPOINT_EVERY) {
+            return;
+        }
+        self.last = Some(std::time::Instant::now());
+        if self.running.swap(true, std::sync::atomic::Ordering::AcqRel) {
+            return;
+        }
+        let (db, running, long) = (state.db.clone(), self.running.clone(), self.long.clone());
+        tokio::spawn(async move {
+            match db.checkpoint().await {
+                Ok(Some(c)) if c.wal_frames >= RESTART_WAL_AT_FRAMES => {
+                    long.store(true, std::sync::atomic::Ordering::Release)
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed"),
+            }
+            running.store(false, std::sync::atomic::Ordering::Release);
+        });
     }
-    let (db, running) = (state.db.clone(), running.clone());
-    tokio::spawn(async move {
-        if let Err(e) = db.checkpoint().await {
+
+    /// Between two groups: checkpoint on the writer's connection if the background found the WAL
+    /// long (and is not checkpointing at the moment).
+    async fn restart(&mut self, state: &AppState, held: &mut Option<HeldConn>) {
+        let Some(conn) = held.as_mut() else { return };
+        if !self.long.load(std::sync::atomic::Ordering::Acquire)
+            || self.running.swap(true, std::sync::atomic::Ordering::AcqRel)
+        {
+            return;
+        }
+        self.long.store(false, std::sync::atomic::Ordering::Release);
+        if let Err(e) = state.db.checkpoint_on(conn).await {
             tracing::warn!(error = %e, "WAL checkpoint failed");
         }
-        running.store(false, std::sync::atomic::Ordering::Release);
-    });
+        self.running.store(false, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// The writer's answers, each with the job it answers.
@@ -452,8 +504,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
         let _ = answers.send(a);
     };
     let mut purged: Option<std::time::Instant> = None;
-    let mut checkpointed = std::time::Instant::now();
-    let checkpointing = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut checkpoints = Checkpoints::default();
     // The writer's own connection, kept between groups (see `Db::begin_on`); closed after a
     // failure, in case the failure was the connection's.
     let mut held: Option<HeldConn> = None;
@@ -473,10 +524,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
         if purge {
             purged = Some(std::time::Instant::now());
         }
-        if checkpointed.elapsed() >= CHECKPOINT_EVERY {
-            checkpointed = std::time::Instant::now();
-            checkpoint_in_background(&state, &checkpointing);
-        }
+        checkpoints.background(&state);
         match commit_group(&state, &mut held, &jobs, purge, Mode::Group).await {
             Ok(outcomes) => answer(jobs.into_iter().zip(outcomes).collect()),
             // A refusal after writing or a storage failure undoes the whole group: retry each job
@@ -497,6 +545,7 @@ async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
                 }
             }
         }
+        checkpoints.restart(&state, &mut held).await;
     }
     close(&state, &mut held).await;
 }
