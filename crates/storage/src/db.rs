@@ -101,12 +101,6 @@ pub struct Checkpoint {
     pub copied: i64,
 }
 
-async fn checkpoint_on(conn: &mut sqlx::AnyConnection) -> StorageResult<Checkpoint> {
-    let (_busy, wal_frames, copied): (i64, i64, i64) =
-        sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await?;
-    Ok(Checkpoint { wal_frames, copied })
-}
-
 /// Pragmas of every SQLite connection.
 async fn sqlite_pragmas(conn: &mut sqlx::AnyConnection, synchronous: &str) -> Result<(), sqlx::Error> {
     conn.execute("PRAGMA journal_mode = WAL").await?;
@@ -231,7 +225,7 @@ impl Db {
             return Ok(None);
         }
         let mut conn = self.pool.acquire().await?;
-        Ok(Some(checkpoint_on(&mut conn).await?))
+        self.checkpoint_on(&mut conn).await
     }
 
     /// [`Db::checkpoint`] on a writer's own connection (see [`Db::writer_conn`]), between its
@@ -241,7 +235,9 @@ impl Db {
         if self.backend != Backend::Sqlite {
             return Ok(None);
         }
-        Ok(Some(checkpoint_on(conn).await?))
+        let (_busy, wal_frames, copied): (i64, i64, i64) =
+            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&mut *conn).await?;
+        Ok(Some(Checkpoint { wal_frames, copied }))
     }
 
     /// Open a write transaction on a connection the caller holds on to. A long-lived writer keeps

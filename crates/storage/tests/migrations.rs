@@ -19,14 +19,8 @@ fn both_backends_have_the_same_migration_files() {
 }
 
 async fn sqlite() -> Db {
-    let path = std::env::temp_dir().join(format!("xz_mig_{}.db", hex::encode(rand::random::<[u8; 6]>())));
-    let db = Db::connect(&DbOptions {
-        url: format!("sqlite://{}?mode=rwc", path.display()),
-        max_connections: 2,
-        sqlite_synchronous: "normal".into(),
-    })
-    .await
-    .unwrap();
+    let (_, url) = temp_sqlite_file("xz_mig");
+    let db = Db::connect(&DbOptions { url, max_connections: 2, sqlite_synchronous: "normal".into() }).await.unwrap();
     db.migrate().await.unwrap();
     db
 }
@@ -240,10 +234,16 @@ async fn multi_row_statements_are_made_once_per_shape() {
     assert_eq!(back, rows);
 }
 
+/// A new SQLite database file's path under the temp dir, and its URL.
+fn temp_sqlite_file(prefix: &str) -> (std::path::PathBuf, String) {
+    let path = std::env::temp_dir().join(format!("{prefix}_{}.db", hex::encode(rand::random::<[u8; 6]>())));
+    let url = format!("sqlite://{}?mode=rwc", path.display());
+    (path, url)
+}
+
 #[tokio::test]
 async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal() {
-    let path = std::env::temp_dir().join(format!("xz_sync_{}.db", hex::encode(rand::random::<[u8; 6]>())));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let (path, url) = temp_sqlite_file("xz_sync");
     let db = Db::connect(&DbOptions { url: url.clone(), max_connections: 2, sqlite_synchronous: "full".into() })
         .await
         .unwrap();
@@ -278,8 +278,7 @@ async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal()
 
 #[tokio::test]
 async fn a_checkpoint_that_copies_the_whole_wal_lets_the_writers_next_commit_start_it_again() {
-    let path = std::env::temp_dir().join(format!("xz_ckpt_{}.db", hex::encode(rand::random::<[u8; 6]>())));
-    let url = format!("sqlite://{}?mode=rwc", path.display());
+    let (path, url) = temp_sqlite_file("xz_ckpt");
     let db = Db::connect(&DbOptions { url, max_connections: 2, sqlite_synchronous: "full".into() }).await.unwrap();
     let wal = db.durability().wal().unwrap().to_owned();
     let mut writer = db.writer_conn().await.unwrap();

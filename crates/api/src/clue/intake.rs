@@ -420,6 +420,7 @@ const RESTART_WAL_AT_FRAMES: i64 = 262_144;
 /// background has not copied yet, after which its next group starts the WAL again.
 #[derive(Debug, Default)]
 struct Checkpoints {
+    /// When the background was last due to checkpoint.
     last: Option<std::time::Instant>,
     /// A checkpoint runs (in the background or the writer's).
     running: Arc<std::sync::atomic::AtomicBool>,
