@@ -402,9 +402,10 @@ const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 /// How many frames (pages) the WAL may grow to before the writer checkpoints it itself (see
 /// [`Checkpoints`]): 1 GiB at SQLite's default 4 KiB page, about twenty seconds of intake at full
 /// speed. Each time costs the writer a pause of 10–70 ms (that checkpoint copies what the
-/// background has not yet and syncs the database file), so this is a bound, not a routine: at a
-/// quarter of it, with 1,000,000 cases, the pauses came often enough to push the latency's 99th
-/// percentile at 500 clues/s from 12–14 ms to 20 ms.
+/// background has not yet, and SQLite syncs the WAL and then the growing database file, which
+/// takes 20–40 ms even when the background has just copied everything), so this is a bound, not a
+/// routine: at a quarter of it, with 1,000,000 cases, the pauses came often enough to push the
+/// latency's 99th percentile at 500 clues/s from 12–14 ms to 20 ms (like-for-like runs).
 const RESTART_WAL_AT_FRAMES: i64 = 262_144;
 
 /// The WAL checkpoints of the writer (SQLite; nothing happens on PostgreSQL).
