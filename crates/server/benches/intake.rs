@@ -14,7 +14,7 @@
 //! - dedup scoring per clue in-process (segmentation + scoring against 0–30 candidates);
 //! - over HTTP against the real `xiezhi` release binary (pinned with `taskset`, see `common`),
 //!   signed as a registered source: single-clue intake at maximum throughput (closed loop, 16 and
-//!   64 connections), batch intake of 500 clues (closed loop, 2 and 4 connections), and latency at a
+//!   64 connections, or those of `XIEZHI_BENCH_SINGLE_CONNS`), batch intake of 500 clues (closed loop, 2 and 4 connections), and latency at a
 //!   fixed 500 clues/s (open loop, measured from each request's scheduled send time).
 //!
 //! Every clue is fresh (its own `source_clue_id`, category E0502, a random point in the city area).
@@ -55,6 +55,15 @@ fn preload_count() -> i64 {
 fn phase(name: &str) -> bool {
     std::env::var("XIEZHI_BENCH_PHASES").map(|v| v.split(',').any(|p| p.trim() == name)).unwrap_or(true)
 }
+/// Connections of the closed-loop single-push phases (`XIEZHI_BENCH_SINGLE_CONNS`, comma-separated;
+/// default 16 and 64).
+fn single_conns() -> Vec<u64> {
+    std::env::var("XIEZHI_BENCH_SINGLE_CONNS")
+        .ok()
+        .map(|v| v.split(',').filter_map(|c| c.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![16, 64])
+}
+
 const HISTORY_DAYS: i64 = 548;
 const DAY_MS: i64 = 86_400_000;
 /// Lishui city area: lon 119.85–120.00, lat 28.40–28.50.
@@ -851,12 +860,14 @@ async fn main() {
     eprintln!("open loop at {FIXED_RATE}/s …");
     let open = if phase("open") { open_loop(&server.addr, &creds, pid, 0).await } else { Default::default() };
     let mut singles = Vec::new();
-    for (slot, conns) in [(1, 16), (2, 64)].into_iter().filter(|_| phase("single")) {
+    // Each phase its own week (slot): the open loop 0, then the single pushes, then the batches.
+    let single_conns = single_conns();
+    for (slot, conns) in (1..).zip(single_conns.iter().copied()).filter(|_| phase("single")) {
         eprintln!("single, {conns} connections …");
         singles.push((conns, closed_loop(&server.addr, &creds, pid, conns, 1, slot).await));
     }
     let mut batches = Vec::new();
-    for (slot, conns) in [(3, 2), (4, 4)].into_iter().filter(|_| phase("batch")) {
+    for (slot, conns) in (1 + single_conns.len() as i64..).zip([2, 4]).filter(|_| phase("batch")) {
         eprintln!("batch, {conns} connections …");
         batches.push((conns, closed_loop(&server.addr, &creds, pid, conns, BATCH, slot).await));
     }

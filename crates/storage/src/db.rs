@@ -59,26 +59,98 @@ pub struct Db {
     durability: Durability,
 }
 
-/// What makes the commits of a writer's own connection (see [`Db::writer_conn`]) durable: on
-/// SQLite with `synchronous = FULL`, an `fdatasync` of the WAL file, which the writer's commits
-/// only write to; nothing on PostgreSQL, where every commit waits for its WAL flush, nor on
-/// SQLite with `synchronous = NORMAL`, where no commit reaches the disk before a checkpoint.
+/// What makes the commits of a writer's own connection (see [`Db::writer_conn`]) durable, which
+/// those commits do not wait for: on SQLite with `synchronous = FULL`, an `fdatasync` of the WAL
+/// file, which the writer's commits only write to; on PostgreSQL, a commit of its own that waits for
+/// its WAL flush (see [`Syncer::sync`]). Nothing on SQLite with `synchronous = NORMAL`, where no
+/// commit reaches the disk before a checkpoint.
 #[derive(Debug, Clone, Default)]
 pub struct Durability {
     wal: Option<std::path::PathBuf>,
+    /// PostgreSQL: where the syncer connects.
+    postgres: Option<AnyConnectOptions>,
 }
 
+/// How long a PostgreSQL sync may take before it counts as failed (and its connection is dropped).
+const POSTGRES_SYNC_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A PostgreSQL sync barrier: a transaction that writes one WAL record (a logical decoding message,
+/// which needs no table and no privilege beyond connecting, and which only logical decoding reads)
+/// and so has its commit wait for the WAL flush under the server's `synchronous_commit` (the one
+/// every other commit of the platform follows). The flush covers all WAL written before it.
+const POSTGRES_SYNC: &str = "SELECT pg_logical_emit_message(true, 'xiezhi.durable', '') IS NOT NULL";
+
 impl Durability {
-    /// The WAL file [`Durability::sync`] syncs, if there is one to sync.
+    /// The WAL file a syncer syncs (SQLite), if there is one to sync.
     pub fn wal(&self) -> Option<&std::path::Path> {
         self.wal.as_deref()
     }
 
-    /// Block until every commit made so far on a writer's connection is on disk. The WAL is
-    /// appended to, and only restarted from its beginning once a checkpoint has copied all of it
-    /// into the database file and synced that, so syncing it makes every commit written before
-    /// the call durable, whichever connection wrote it.
-    pub fn sync(&self) -> std::io::Result<()> {
+    /// A syncer for a thread of its own: [`Syncer::sync`] blocks, so it must not run on an async
+    /// runtime's thread.
+    pub fn syncer(&self) -> std::io::Result<Syncer> {
+        let postgres = match &self.postgres {
+            Some(options) => Some(PostgresSync {
+                options: options.clone(),
+                runtime: tokio::runtime::Builder::new_current_thread().enable_all().build()?,
+                conn: None,
+            }),
+            None => None,
+        };
+        Ok(Syncer { wal: self.wal.clone(), postgres })
+    }
+}
+
+/// Makes the commits of a writer's own connection durable (see [`Durability`]).
+#[derive(Debug)]
+pub struct Syncer {
+    wal: Option<std::path::PathBuf>,
+    postgres: Option<PostgresSync>,
+}
+
+/// A connection of the syncer's own, opened on its own single-threaded runtime, kept between syncs
+/// and opened again after a failure.
+#[derive(Debug)]
+struct PostgresSync {
+    options: AnyConnectOptions,
+    runtime: tokio::runtime::Runtime,
+    conn: Option<sqlx::AnyConnection>,
+}
+
+impl PostgresSync {
+    fn sync(&mut self) -> Result<(), sqlx::Error> {
+        let PostgresSync { options, runtime, conn } = self;
+        let r = runtime.block_on(async {
+            tokio::time::timeout(POSTGRES_SYNC_TIMEOUT, async {
+                let c = match conn {
+                    Some(c) => c,
+                    None => conn.insert(options.connect().await?),
+                };
+                sqlx::query(POSTGRES_SYNC).execute(c).await.map(|_| ())
+            })
+            .await
+            .unwrap_or_else(|_| {
+                Err(sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, "the sync took too long")))
+            })
+        });
+        if r.is_err() {
+            *conn = None;
+        }
+        r
+    }
+}
+
+impl Syncer {
+    /// Block until every commit made so far on a writer's connection is on disk.
+    ///
+    /// SQLite: the WAL is appended to, and only restarted from its beginning once a checkpoint has
+    /// copied all of it into the database file and synced that, so syncing it makes every commit
+    /// written before the call durable, whichever connection wrote it. PostgreSQL: the WAL is one
+    /// sequence, and a commit that waits for its flush waits for everything written before it.
+    pub fn sync(&mut self) -> std::io::Result<()> {
+        if let Some(pg) = &mut self.postgres {
+            return pg.sync().map_err(std::io::Error::other);
+        }
         let Some(wal) = &self.wal else { return Ok(()) };
         // Opened for each sync rather than kept: SQLite removes the WAL file when its last
         // connection closes and makes a new one with the next, which a kept handle would miss.
@@ -154,6 +226,8 @@ impl Db {
                     sqlx::query_as("PRAGMA database_list").fetch_one(&db.pool).await?;
                 db.durability.wal = (!file.is_empty()).then(|| format!("{file}-wal").into());
             }
+        } else {
+            db.durability.postgres = Some(db.pool.connect_options().as_ref().clone());
         }
         Ok(db)
     }
@@ -195,15 +269,18 @@ impl Db {
     /// commits), and its commits do not checkpoint the WAL: the writer calls [`Db::checkpoint`]
     /// in the background instead, and now and then [`Db::checkpoint_on`] this connection.
     ///
-    /// Its commits do not wait for the disk either (`synchronous = NORMAL`): the writer makes them
-    /// durable with [`Db::durability`] before it tells anyone, while it goes on with its next
-    /// transaction. Other connections may read a commit up to one sync before it is durable.
+    /// Its commits do not wait for the disk either (SQLite `synchronous = NORMAL`, PostgreSQL
+    /// `synchronous_commit = off`): the writer makes them durable with [`Db::durability`] before it
+    /// tells anyone, while it goes on with its next transaction. Other connections may read a
+    /// commit up to one sync before it is durable.
     pub async fn writer_conn(&self) -> StorageResult<HeldConn> {
         let mut conn = self.pool.connect_options().connect().await?;
         if self.backend == Backend::Sqlite {
             sqlite_pragmas(&mut conn, "NORMAL").await?;
             conn.execute("PRAGMA cache_size = -32768").await?;
             conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+        } else {
+            conn.execute("SET synchronous_commit = off").await?;
         }
         Ok(conn)
     }

@@ -262,18 +262,58 @@ async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal()
     sqlx::query("INSERT INTO probe (x) VALUES (1)").execute(&mut *tx).await.unwrap();
     tx.commit().await.unwrap();
     assert!(std::fs::metadata(&wal).unwrap().len() > 0, "the commit is in the WAL");
-    durability.sync().unwrap();
+    let mut syncer = durability.syncer().unwrap();
+    syncer.sync().unwrap();
     // Once the last connection has closed, the WAL is checkpointed and removed: nothing to sync.
     db.close_writer_conn(writer).await.unwrap();
     db.close().await;
     assert!(!wal.exists());
-    durability.sync().unwrap();
+    syncer.sync().unwrap();
     // With synchronous = NORMAL no commit waits for the disk, so neither does the writer.
     let normal =
         Db::connect(&DbOptions { url, max_connections: 1, sqlite_synchronous: "normal".into() }).await.unwrap();
     assert_eq!(normal.durability().wal(), None);
     normal.close().await;
     let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn on_postgres_the_writers_commits_wait_for_nothing_and_its_syncer_flushes_the_wal() {
+    let db = backend_db().await;
+    if db.backend() != Backend::Postgres {
+        return;
+    }
+    let show = "SELECT current_setting('synchronous_commit')";
+    let (pooled,): (String,) = sqlx::query_as(show).fetch_one(db.pool()).await.unwrap();
+    let mut writer = db.writer_conn().await.unwrap();
+    let (own,): (String,) = sqlx::query_as(show).fetch_one(&mut writer).await.unwrap();
+    assert_eq!((pooled.as_str(), own.as_str()), ("on", "off"));
+    let mut tx = db.begin_on(&mut writer).await.unwrap();
+    sqlx::query("CREATE TABLE probe (x BIGINT)").execute(&mut *tx).await.unwrap();
+    sqlx::query("INSERT INTO probe (x) VALUES (1)").execute(&mut *tx).await.unwrap();
+    tx.commit().await.unwrap();
+    // Where the WAL ends after the commit, and whether it is flushed that far.
+    let (end,): (String,) =
+        sqlx::query_as("SELECT pg_current_wal_insert_lsn()::text").fetch_one(&mut writer).await.unwrap();
+    let flushed = async || -> bool {
+        let (f,): (bool,) = sqlx::query_as("SELECT pg_current_wal_flush_lsn() >= $1::text::pg_lsn")
+            .bind(&end)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        f
+    };
+    // The syncer blocks on a runtime of its own: run it on a thread that may block.
+    let durability = db.durability();
+    tokio::task::spawn_blocking(move || {
+        let mut syncer = durability.syncer().unwrap();
+        syncer.sync().unwrap();
+        syncer.sync().unwrap();
+    })
+    .await
+    .unwrap();
+    assert!(flushed().await, "the sync flushed the WAL past the writer's commit");
+    db.close_writer_conn(writer).await.unwrap();
 }
 
 #[tokio::test]

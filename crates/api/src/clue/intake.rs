@@ -376,9 +376,21 @@ impl Outcome {
 async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
     let queue = s.clue.intake_queue(|rx| {
         let state = s.clone();
-        let run = move || match tokio::runtime::Builder::new_current_thread().enable_all().build() {
-            Ok(rt) => rt.block_on(writer(state, rx)),
-            Err(e) => tracing::error!(error = %e, "intake writer: no runtime"),
+        let run = move || {
+            // The syncer and its thread are made here, outside the writer's runtime (the syncer
+            // may hold a runtime of its own, which cannot be dropped inside another).
+            let (answers, to_sync) = std::sync::mpsc::channel::<Answers>();
+            let syncing = state.db.durability().syncer().and_then(|s| {
+                std::thread::Builder::new().name("intake-syncer".into()).spawn(move || syncer(s, to_sync))
+            });
+            if let Err(e) = syncing {
+                tracing::error!(error = %e, "intake writer: no syncer");
+                return;
+            }
+            match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(rt) => rt.block_on(writer(state, rx, answers)),
+                Err(e) => tracing::error!(error = %e, "intake writer: no runtime"),
+            }
         };
         if let Err(e) = std::thread::Builder::new().name("intake-writer".into()).spawn(run) {
             tracing::error!(error = %e, "intake writer: no thread");
@@ -478,15 +490,15 @@ type Answers = Vec<(Job, Outcome)>;
 /// writer's order, refusals too: a refusal can rest on a commit of an earlier group (a clue id
 /// already used), and a sync covers every commit made before it. If the sync fails, nobody is told
 /// their clue was accepted; a source retrying the same clue gets the first result (idempotency).
-fn syncer(durability: xiezhi_storage::db::Durability, rx: std::sync::mpsc::Receiver<Answers>) {
+fn syncer(mut syncer: xiezhi_storage::db::Syncer, rx: std::sync::mpsc::Receiver<Answers>) {
     while let Ok(mut answers) = rx.recv() {
         while let Ok(more) = rx.try_recv() {
             answers.extend(more);
         }
-        match durability.sync() {
+        match syncer.sync() {
             Ok(()) => answers.into_iter().for_each(|(job, o)| job.answer(o)),
             Err(e) => {
-                tracing::error!(error = %e, n = answers.len(), "intake: syncing the WAL failed; answers withheld");
+                tracing::error!(error = %e, n = answers.len(), "intake: making the commits durable failed; answers withheld");
                 for (job, _) in answers {
                     job.fail(ApiError::internal("the clue could not be stored durably; push it again"));
                 }
@@ -495,14 +507,8 @@ fn syncer(durability: xiezhi_storage::db::Durability, rx: std::sync::mpsc::Recei
     }
 }
 
-async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>) {
-    let (answers, to_sync) = std::sync::mpsc::channel::<Answers>();
-    let durability = state.db.durability();
-    if let Err(e) = std::thread::Builder::new().name("intake-syncer".into()).spawn(move || syncer(durability, to_sync))
-    {
-        tracing::error!(error = %e, "intake writer: no thread for syncing");
-        return;
-    }
+/// The group-commit writer; `answers` goes to the syncer.
+async fn writer(state: AppState, mut rx: tokio::sync::mpsc::Receiver<Job>, answers: std::sync::mpsc::Sender<Answers>) {
     let answer = |a: Answers| {
         // The syncer only stops when this writer has stopped.
         let _ = answers.send(a);
