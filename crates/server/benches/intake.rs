@@ -14,8 +14,9 @@
 //! - dedup scoring per clue in-process (segmentation + scoring against 0–30 candidates);
 //! - over HTTP against the real `xiezhi` release binary (pinned with `taskset`, see `common`),
 //!   signed as a registered source: single-clue intake at maximum throughput (closed loop, 16 and
-//!   64 connections, or those of `XIEZHI_BENCH_SINGLE_CONNS`), batch intake of 500 clues (closed loop, 2 and 4 connections), and latency at a
-//!   fixed 500 clues/s (open loop, measured from each request's scheduled send time).
+//!   64 connections, or those of `XIEZHI_BENCH_SINGLE_CONNS`), batch intake of 500 clues (closed
+//!   loop, 2 and 4 connections), and latency at a fixed 500 clues/s (open loop, measured from each
+//!   request's scheduled send time).
 //!
 //! Every clue is fresh (its own `source_clue_id`, category E0502, a random point in the city area).
 //! Each HTTP phase reports its clues a week apart from the other phases, so the clues of one phase
