@@ -133,23 +133,92 @@ pub fn gcj02_to_bd09(g: Point) -> Point {
     Point { lon: z * theta.cos() + 0.0065, lat: z * theta.sin() + 0.006 }
 }
 
-/// Ray casting on one ring of `[lon, lat]` positions.
-fn in_ring(p: Point, ring: &[[f64; 2]]) -> bool {
-    let mut inside = false;
-    let n = ring.len();
-    if n < 3 {
-        return false;
-    }
-    let mut j = n - 1;
-    for i in 0..n {
-        let (xi, yi) = (ring[i][0], ring[i][1]);
-        let (xj, yj) = (ring[j][0], ring[j][1]);
-        if (yi > p.lat) != (yj > p.lat) && p.lon < (xj - xi) * (p.lat - yi) / (yj - yi) + xi {
-            inside = !inside;
+/// Whether the edge from `a` to `b` crosses the ray from `p` towards +lon (ray casting).
+fn crosses(p: Point, a: [f64; 2], b: [f64; 2]) -> bool {
+    let ([xi, yi], [xj, yj]) = (a, b);
+    (yi > p.lat) != (yj > p.lat) && p.lon < (xj - xi) * (p.lat - yi) / (yj - yi) + xi
+}
+
+/// A ring of `[lon, lat]` positions with its edges sorted into latitude bands, so that ray casting
+/// looks only at the edges whose latitude span meets the point's band (the county boundaries have
+/// 3,000–8,000 positions each and every clue is located on them).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Ring {
+    /// Southern edge of the first band and the height of a band.
+    lat0: f64,
+    band: f64,
+    /// Edge `i` runs from position `i` to position `i + 1` (the last back to the first); the edges
+    /// of band `k` are `edges[starts[k]..starts[k + 1]]`.
+    starts: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+/// About this many edges per band.
+const EDGES_PER_BAND: usize = 8;
+
+impl Ring {
+    fn new(ring: &[[f64; 2]]) -> Ring {
+        let n = ring.len();
+        if n < 3 {
+            return Ring::default();
         }
-        j = i;
+        let (lo, hi) = ring.iter().fold((f64::MAX, f64::MIN), |(lo, hi), p| (lo.min(p[1]), hi.max(p[1])));
+        let bands = (n / EDGES_PER_BAND).max(1);
+        let band = ((hi - lo) / bands as f64).max(f64::MIN_POSITIVE);
+        let band_of = |lat: f64| (((lat - lo) / band) as usize).min(bands - 1);
+        let span = |i: usize| {
+            let (a, b) = (ring[i][1], ring[(i + 1) % n][1]);
+            band_of(a.min(b))..=band_of(a.max(b))
+        };
+        // Counting pass, then filling (compressed rows).
+        let mut starts = vec![0u32; bands + 1];
+        for i in 0..n {
+            for k in span(i) {
+                starts[k + 1] += 1;
+            }
+        }
+        for k in 0..bands {
+            starts[k + 1] += starts[k];
+        }
+        let mut fill: Vec<u32> = starts[..bands].to_vec();
+        let mut edges = vec![0u32; starts[bands] as usize];
+        for i in 0..n {
+            for k in span(i) {
+                edges[fill[k] as usize] = i as u32;
+                fill[k] += 1;
+            }
+        }
+        Ring { lat0: lo, band, starts, edges }
     }
-    inside
+
+    /// Ray casting over the edges of the point's band: an edge crosses the ray only if its
+    /// latitude span holds the point's latitude, and every such edge is in that band.
+    fn contains(&self, p: Point, ring: &[[f64; 2]]) -> bool {
+        let bands = self.starts.len().saturating_sub(1);
+        if bands == 0 || !p.lat.is_finite() || p.lat < self.lat0 {
+            return false;
+        }
+        let k = ((p.lat - self.lat0) / self.band) as usize;
+        if k >= bands {
+            return false;
+        }
+        let n = ring.len();
+        let mut inside = false;
+        for &i in &self.edges[self.starts[k] as usize..self.starts[k + 1] as usize] {
+            let i = i as usize;
+            if crosses(p, ring[i], ring[(i + 1) % n]) {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+}
+
+/// Ray casting on one ring of `[lon, lat]` positions, edge by edge (the reference for [`Ring`]).
+#[cfg(test)]
+fn in_ring(p: Point, ring: &[[f64; 2]]) -> bool {
+    let n = ring.len();
+    n >= 3 && (0..n).filter(|&i| crosses(p, ring[i], ring[(i + 1) % n])).count() % 2 == 1
 }
 
 /// A polygon: outer ring and holes.
@@ -158,6 +227,8 @@ pub struct Polygon {
     pub rings: Vec<Vec<[f64; 2]>>,
     /// Bounding box: min lon, min lat, max lon, max lat.
     pub bbox: [f64; 4],
+    /// The band index of each ring.
+    index: Vec<Ring>,
 }
 
 impl Polygon {
@@ -166,16 +237,17 @@ impl Polygon {
         for p in rings.first().into_iter().flatten() {
             bbox = [bbox[0].min(p[0]), bbox[1].min(p[1]), bbox[2].max(p[0]), bbox[3].max(p[1])];
         }
-        Polygon { rings, bbox }
+        let index = rings.iter().map(|r| Ring::new(r)).collect();
+        Polygon { rings, bbox, index }
     }
 
     pub fn contains(&self, p: Point) -> bool {
         if p.lon < self.bbox[0] || p.lon > self.bbox[2] || p.lat < self.bbox[1] || p.lat > self.bbox[3] {
             return false;
         }
-        let mut rings = self.rings.iter();
+        let mut rings = self.rings.iter().zip(&self.index);
         match rings.next() {
-            Some(outer) if in_ring(p, outer) => !rings.any(|hole| in_ring(p, hole)),
+            Some((outer, idx)) if idx.contains(p, outer) => !rings.any(|(hole, idx)| idx.contains(p, hole)),
             _ => false,
         }
     }
@@ -202,6 +274,7 @@ pub fn polygons_of(geometry: &serde_json::Value) -> Vec<Polygon> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -251,5 +324,49 @@ mod tests {
         assert!(!inside(21.0, 29.0));
         assert!(!inside(15.0, 15.0));
         assert!(polygons_of(&serde_json::json!({"type": "Point", "coordinates": [1, 2]})).is_empty());
+    }
+
+    #[test]
+    fn the_band_index_agrees_with_edge_by_edge_ray_casting_on_the_county_boundaries() {
+        let g: serde_json::Value =
+            serde_json::from_str(include_str!("../../../assets/geo/lishui_counties.geojson")).unwrap();
+        let polys: Vec<Polygon> =
+            g["features"].as_array().unwrap().iter().flat_map(|f| polygons_of(&f["geometry"])).collect();
+        assert_eq!(polys.len(), 9);
+        // A deterministic spread over the whole city and a little beyond, plus every vertex and
+        // the midpoints of the edges (the cases nearest to the bands' borders).
+        let mut points = Vec::new();
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        for _ in 0..5_000 {
+            points.push(Point { lon: 118.6 + 1.8 * next(), lat: 27.6 + 1.6 * next() });
+        }
+        for p in &polys {
+            for r in &p.rings {
+                for w in r.windows(2).step_by(25) {
+                    points.push(Point { lon: w[0][0], lat: w[0][1] });
+                    points.push(Point { lon: (w[0][0] + w[1][0]) / 2.0, lat: (w[0][1] + w[1][1]) / 2.0 + 1e-9 });
+                }
+            }
+        }
+        let mut inside = 0;
+        for p in &points {
+            for poly in &polys {
+                let [x0, y0, x1, y1] = poly.bbox;
+                if p.lon < x0 || p.lon > x1 || p.lat < y0 || p.lat > y1 {
+                    continue;
+                }
+                for (ring, idx) in poly.rings.iter().zip(&poly.index) {
+                    assert_eq!(idx.contains(*p, ring), in_ring(*p, ring), "{p:?}");
+                }
+                inside += usize::from(poly.contains(*p));
+            }
+        }
+        assert!(inside > 5_000, "{inside} of {} points inside a county", points.len());
     }
 }
