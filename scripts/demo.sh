@@ -10,6 +10,7 @@ cargo build --release -q -p xiezhi-server
 echo "==> loading demo data"
 ./target/release/xiezhi seed-demo --data-dir ./data
 echo
-# glibc keeps freed argon2 work areas (19 MiB per login) in its heap unless large blocks are mmapped.
+# The server allocates with mimalloc; SQLite's own allocations still go through glibc's malloc,
+# which keeps freed large blocks in its heap unless they are mmapped.
 export MALLOC_MMAP_THRESHOLD_=${MALLOC_MMAP_THRESHOLD_:-131072}
 exec ./target/release/xiezhi serve --data-dir ./data "$@"
