@@ -38,12 +38,14 @@ pub async fn connect(cfg: &Config) -> Result<Db, AppError> {
         std::fs::create_dir_all(&cfg.storage.data_dir)
             .map_err(|e| AppError::Other(format!("cannot create data dir {}: {e}", cfg.storage.data_dir.display())))?;
     }
-    let db = Db::connect(&DbOptions {
+    let writer_cpu = cfg.storage.sqlite_writer_cpu.parse().map_err(AppError::Other)?;
+    let mut db = Db::connect(&DbOptions {
         url: cfg.database_url(),
         max_connections: cfg.storage.max_connections,
         sqlite_synchronous: cfg.storage.sqlite_synchronous.clone(),
     })
     .await?;
+    db.set_writer_cpu(writer_cpu);
     Ok(db)
 }
 

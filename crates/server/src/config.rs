@@ -34,6 +34,7 @@ pub struct Storage {
     pub database_url: String,
     pub max_connections: u32,
     pub sqlite_synchronous: String,
+    pub sqlite_writer_cpu: String,
 }
 
 impl std::fmt::Debug for Storage {
@@ -43,6 +44,7 @@ impl std::fmt::Debug for Storage {
             .field("database_url", &xiezhi_storage::db::redact(&self.database_url))
             .field("max_connections", &self.max_connections)
             .field("sqlite_synchronous", &self.sqlite_synchronous)
+            .field("sqlite_writer_cpu", &self.sqlite_writer_cpu)
             .finish()
     }
 }

@@ -57,6 +57,60 @@ pub struct Db {
     backend: Backend,
     /// What makes the commits of [`Db::writer_conn`] durable.
     durability: Durability,
+    /// Where [`Db::pin_writer_thread`] pins a writer's thread.
+    writer_cpu: WriterCpu,
+}
+
+/// The CPU that a writer's thread and its SQLite connection's thread share (see
+/// [`Db::pin_writer_thread`]; `[storage] sqlite_writer_cpu`): `last` (the default), the last CPU the
+/// process may run on; `off`, none (the threads go where the kernel puts them); or a CPU number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WriterCpu {
+    Off,
+    #[default]
+    Last,
+    Cpu(usize),
+}
+
+impl FromStr for WriterCpu {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<WriterCpu, String> {
+        match s.trim() {
+            "off" => Ok(WriterCpu::Off),
+            "last" => Ok(WriterCpu::Last),
+            n => n
+                .parse()
+                .map(WriterCpu::Cpu)
+                .map_err(|_| format!("sqlite_writer_cpu must be \"last\", \"off\" or a CPU number, not {s:?}")),
+        }
+    }
+}
+
+/// Pins the calling thread to the CPU `choice` names among those it may run on, and returns it;
+/// `None` for `off`, or when that CPU is not among them.
+#[cfg(target_os = "linux")]
+fn pin_current_thread(choice: WriterCpu) -> std::io::Result<Option<usize>> {
+    use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
+    use nix::unistd::Pid;
+    let this = Pid::from_raw(0);
+    let allowed = sched_getaffinity(this)?;
+    let may = |c: usize| allowed.is_set(c).unwrap_or(false);
+    let cpu = match choice {
+        WriterCpu::Off => None,
+        WriterCpu::Last => (0..CpuSet::count()).rev().find(|&c| may(c)),
+        WriterCpu::Cpu(c) => (c < CpuSet::count() && may(c)).then_some(c),
+    };
+    let Some(cpu) = cpu else { return Ok(None) };
+    let mut one = CpuSet::new();
+    one.set(cpu)?;
+    sched_setaffinity(this, &one)?;
+    Ok(Some(cpu))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn pin_current_thread(_choice: WriterCpu) -> std::io::Result<Option<usize>> {
+    Ok(None)
 }
 
 /// What makes the commits of a writer's own connection (see [`Db::writer_conn`]) durable, which
@@ -215,7 +269,7 @@ impl Db {
             })
             .connect_with(connect)
             .await?;
-        let mut db = Db { pool, backend, durability: Durability::default() };
+        let mut db = Db { pool, backend, durability: Durability::default(), writer_cpu: WriterCpu::default() };
         if backend == Backend::Sqlite {
             let version = db.sqlite_version().await?;
             if !dialect::sqlite_version_ok(&version) {
@@ -283,6 +337,27 @@ impl Db {
             conn.execute("SET synchronous_commit = off").await?;
         }
         Ok(conn)
+    }
+
+    /// Where [`Db::pin_writer_thread`] pins (default [`WriterCpu::Last`]).
+    pub fn set_writer_cpu(&mut self, cpu: WriterCpu) {
+        self.writer_cpu = cpu;
+    }
+
+    /// SQLite: pins the calling thread to one CPU (see [`WriterCpu`]) before it opens its
+    /// [`Db::writer_conn`]. sqlx runs each SQLite connection's statements on a thread of its own,
+    /// which it starts from the thread that opens the connection and which so inherits the pin:
+    /// the writer and that thread then share the CPU. Every statement hands over from one to the
+    /// other and back, and waking a thread that waits on another CPU costs far more than switching
+    /// on the same one, most of all on a virtual machine (docs/performance.md, tenth round).
+    /// Threads the caller starts afterwards inherit the pin too. Returns the CPU; `None` on
+    /// PostgreSQL (whose writer talks to a server process over a socket), when pinning is off,
+    /// or when the CPU is not one the process may use.
+    pub fn pin_writer_thread(&self) -> std::io::Result<Option<usize>> {
+        match self.backend {
+            Backend::Sqlite => pin_current_thread(self.writer_cpu),
+            Backend::Postgres => Ok(None),
+        }
     }
 
     /// What makes the commits of [`Db::writer_conn`] durable.

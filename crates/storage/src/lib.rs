@@ -17,5 +17,5 @@ pub mod platform;
 pub mod query;
 pub mod zzd;
 
-pub use db::{Backend, Conn, Db, DbOptions, HeldConn, Tx, TxOn};
+pub use db::{Backend, Conn, Db, DbOptions, HeldConn, Tx, TxOn, WriterCpu};
 pub use error::{StorageError, StorageResult};

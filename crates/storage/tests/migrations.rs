@@ -351,3 +351,70 @@ async fn a_checkpoint_that_copies_the_whole_wal_lets_the_writers_next_commit_sta
     db.close().await;
     let _ = std::fs::remove_file(&path);
 }
+
+/// `Cpus_allowed_list` of a thread of this process (`thread-self` for the calling one).
+fn allowed_cpus(task: &str) -> String {
+    let path = if task == "thread-self" {
+        "/proc/thread-self/status".to_owned()
+    } else {
+        format!("/proc/self/task/{task}/status")
+    };
+    let status = std::fs::read_to_string(path).unwrap_or_default();
+    status.lines().find_map(|l| l.strip_prefix("Cpus_allowed_list:")).unwrap_or_default().trim().to_owned()
+}
+
+/// The threads sqlx runs SQLite connections on (by id).
+fn sqlite_threads() -> BTreeSet<String> {
+    std::fs::read_dir("/proc/self/task")
+        .unwrap()
+        .filter_map(|e| {
+            let tid = e.ok()?.file_name().into_string().ok()?;
+            let comm = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm")).ok()?;
+            comm.starts_with("sqlx-sqlite").then_some(tid)
+        })
+        .collect()
+}
+
+#[test]
+fn a_pinned_writer_shares_its_cpu_with_the_thread_of_its_sqlite_connection() {
+    use xiezhi_storage::WriterCpu;
+    assert_eq!("last".parse(), Ok(WriterCpu::Last));
+    assert_eq!("off".parse(), Ok(WriterCpu::Off));
+    assert_eq!(" 3 ".parse(), Ok(WriterCpu::Cpu(3)));
+    assert!("first".parse::<WriterCpu>().unwrap_err().contains("sqlite_writer_cpu"));
+    if !cfg!(target_os = "linux") {
+        return;
+    }
+    let (path, url) = temp_sqlite_file("xz_pin");
+    // A thread of its own, as the intake writer has: the pin stays with the thread.
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let mut db =
+                Db::connect(&DbOptions { url, max_connections: 1, sqlite_synchronous: "normal".into() }).await.unwrap();
+            let all = allowed_cpus("thread-self");
+            let last: usize = all.rsplit([',', '-']).next().unwrap().parse().unwrap();
+            db.set_writer_cpu(WriterCpu::Off);
+            assert_eq!(db.pin_writer_thread().unwrap(), None);
+            db.set_writer_cpu(WriterCpu::Cpu(100_000));
+            assert_eq!(db.pin_writer_thread().unwrap(), None);
+            assert_eq!(allowed_cpus("thread-self"), all, "nothing pinned");
+            db.set_writer_cpu(WriterCpu::Last);
+            assert_eq!(db.pin_writer_thread().unwrap(), Some(last));
+            assert_eq!(allowed_cpus("thread-self"), last.to_string());
+            let before = sqlite_threads();
+            let mut writer = db.writer_conn().await.unwrap();
+            sqlx::query("SELECT 1").execute(&mut writer).await.unwrap();
+            // Other tests may open connections meanwhile, from threads of their own; the
+            // writer's connection is the one on a thread pinned like this one.
+            let pinned: Vec<String> =
+                sqlite_threads().difference(&before).filter(|t| allowed_cpus(t) == last.to_string()).cloned().collect();
+            assert!(!pinned.is_empty(), "the writer's connection runs on a thread pinned to CPU {last} (of {all})");
+            db.close_writer_conn(writer).await.unwrap();
+            db.close().await;
+        });
+    })
+    .join()
+    .unwrap();
+    let _ = std::fs::remove_file(&path);
+}

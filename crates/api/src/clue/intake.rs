@@ -387,6 +387,13 @@ async fn submit(s: &AppState, job: Job) -> ApiResult<()> {
                 tracing::error!(error = %e, "intake writer: no syncer");
                 return;
             }
+            // After the syncer's thread is started, so that only the writer and the connection it
+            // opens share the CPU.
+            match state.db.pin_writer_thread() {
+                Ok(Some(cpu)) => tracing::info!(cpu, "intake writer: pinned with its SQLite connection"),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "intake writer: not pinned"),
+            }
             match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(rt) => rt.block_on(writer(state, rx, answers)),
                 Err(e) => tracing::error!(error = %e, "intake writer: no runtime"),
