@@ -257,6 +257,8 @@ async fn the_writers_commits_wait_for_nothing_and_its_durability_syncs_the_wal()
     let mut writer = db.writer_conn().await.unwrap();
     let (own,): (i64,) = sqlx::query_as("PRAGMA synchronous").fetch_one(&mut writer).await.unwrap();
     assert_eq!((pooled, own), (2, 1));
+    // Pooled SQLite connections are not pinged before each use (PostgreSQL's are, see below).
+    assert!(!db.pool().options().get_test_before_acquire());
     let mut tx = db.begin_on(&mut writer).await.unwrap();
     sqlx::query("CREATE TABLE probe (x INTEGER)").execute(&mut *tx).await.unwrap();
     sqlx::query("INSERT INTO probe (x) VALUES (1)").execute(&mut *tx).await.unwrap();
@@ -283,6 +285,7 @@ async fn on_postgres_the_writers_commits_wait_for_nothing_and_its_syncer_flushes
     if db.backend() != Backend::Postgres {
         return;
     }
+    assert!(db.pool().options().get_test_before_acquire(), "the server may have closed a pooled connection");
     let show = "SELECT current_setting('synchronous_commit')";
     let (pooled,): (String,) = sqlx::query_as(show).fetch_one(db.pool()).await.unwrap();
     let mut writer = db.writer_conn().await.unwrap();
