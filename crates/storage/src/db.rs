@@ -261,7 +261,7 @@ impl Db {
             .acquire_timeout(Duration::from_secs(10))
             // A pooled SQLite connection is a file opened in this process, which does not go away
             // while the pool holds it; pinging it before each use is a round trip to its thread
-            // (about 0.07 ms of CPU per single push, docs/performance.md, tenth round). A
+            // (0.05–0.1 ms of the server's CPU per single push, docs/performance.md, tenth round). A
             // PostgreSQL connection may have been closed by the server.
             .test_before_acquire(backend == Backend::Postgres)
             .after_connect(move |conn, _meta| {
