@@ -1,0 +1,4 @@
+-- PostgreSQL leaves free space in the pages of `cases` for updates that change no indexed column
+-- (its migration of the same name). SQLite updates rows in place and has no such setting: nothing
+-- to do here.
+-- Keep in lockstep with the other backend's migration of the same name.
