@@ -15,8 +15,8 @@
 //! - over HTTP against the real `xiezhi` release binary (pinned with `taskset`, see `common`),
 //!   signed as a registered source: single-clue intake at maximum throughput (closed loop, 16 and
 //!   64 connections, or those of `XIEZHI_BENCH_SINGLE_CONNS`), batch intake of 500 clues (closed
-//!   loop, 2 and 4 connections), and latency at a fixed 500 clues/s (open loop, measured from each
-//!   request's scheduled send time).
+//!   loop, 2 and 4 connections, or those of `XIEZHI_BENCH_BATCH_CONNS`), and latency at a fixed
+//!   500 clues/s (open loop, measured from each request's scheduled send time).
 //!
 //! Every clue is fresh (its own `source_clue_id`, category E0502, a random point in the city area).
 //! Each HTTP phase reports its clues a week apart from the other phases, so the clues of one phase
@@ -56,13 +56,13 @@ fn preload_count() -> i64 {
 fn phase(name: &str) -> bool {
     std::env::var("XIEZHI_BENCH_PHASES").map(|v| v.split(',').any(|p| p.trim() == name)).unwrap_or(true)
 }
-/// Connections of the closed-loop single-push phases (`XIEZHI_BENCH_SINGLE_CONNS`, comma-separated;
-/// default 16 and 64).
-fn single_conns() -> Vec<u64> {
-    std::env::var("XIEZHI_BENCH_SINGLE_CONNS")
+/// Connections of the closed-loop phases: single pushes (`XIEZHI_BENCH_SINGLE_CONNS`, default 16
+/// and 64) or batches (`XIEZHI_BENCH_BATCH_CONNS`, default 2 and 4), comma-separated.
+fn conn_counts(var: &str, default: &[u64]) -> Vec<u64> {
+    std::env::var(var)
         .ok()
         .map(|v| v.split(',').filter_map(|c| c.trim().parse().ok()).collect())
-        .unwrap_or_else(|| vec![16, 64])
+        .unwrap_or_else(|| default.to_vec())
 }
 
 const HISTORY_DAYS: i64 = 548;
@@ -862,13 +862,16 @@ async fn main() {
     let open = if phase("open") { open_loop(&server.addr, &creds, pid, 0).await } else { Default::default() };
     let mut singles = Vec::new();
     // Each phase its own week (slot): the open loop 0, then the single pushes, then the batches.
-    let single_conns = single_conns();
+    let single_conns = conn_counts("XIEZHI_BENCH_SINGLE_CONNS", &[16, 64]);
     for (slot, conns) in (1..).zip(single_conns.iter().copied()).filter(|_| phase("single")) {
         eprintln!("single, {conns} connections …");
         singles.push((conns, closed_loop(&server.addr, &creds, pid, conns, 1, slot).await));
     }
     let mut batches = Vec::new();
-    for (slot, conns) in (1 + single_conns.len() as i64..).zip([2, 4]).filter(|_| phase("batch")) {
+    for (slot, conns) in (1 + single_conns.len() as i64..)
+        .zip(conn_counts("XIEZHI_BENCH_BATCH_CONNS", &[2, 4]))
+        .filter(|_| phase("batch"))
+    {
         eprintln!("batch, {conns} connections …");
         batches.push((conns, closed_loop(&server.addr, &creds, pid, conns, BATCH, slot).await));
     }
