@@ -87,6 +87,13 @@ async fn postgres_schema_matches_sqlite_schema() {
     .unwrap();
     let pgcols: BTreeSet<(String, String)> = rows.into_iter().collect();
     assert_eq!(lite, pgcols);
+    // Room on the pages of `cases` for updates that stay on their page (migration 0018).
+    let (options,): (Option<String>,) =
+        sqlx::query_as("SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'cases'::regclass")
+            .fetch_one(pg.pool())
+            .await
+            .unwrap();
+    assert_eq!(options.as_deref(), Some("fillfactor=85"));
 }
 
 /// A fresh database of the backend under test.
