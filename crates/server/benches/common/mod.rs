@@ -118,9 +118,11 @@ pub fn fresh_dir(name: &str) -> (PathBuf, TempDirGuard) {
     (dir.clone(), TempDirGuard(dir))
 }
 
-/// The `xiezhi` release binary on `dir` (and the bench database).
+/// The `xiezhi` release binary on `dir` (and the bench database); `XIEZHI_BENCH_BIN` names another
+/// build to run instead (to compare two builds like for like).
 pub fn xiezhi(dir: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_xiezhi"));
+    let bin = std::env::var_os("XIEZHI_BENCH_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_xiezhi").into());
+    let mut c = Command::new(bin);
     c.arg("--data-dir").arg(dir).env("XIEZHI__LOG__LEVEL", "warn");
     if let Ok(url) = std::env::var("XIEZHI_BENCH_DATABASE_URL") {
         c.arg("--database-url").arg(url);
