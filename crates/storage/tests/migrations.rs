@@ -53,8 +53,7 @@ async fn migrating_twice_is_a_no_op_and_sqlite_is_new_enough() {
     let v = db.sqlite_version().await.unwrap();
     assert!(xiezhi_storage::dialect::sqlite_version_ok(&v), "bundled SQLite {v}");
     // Built as `.cargo/config.toml` says: without STAT4, without memory statistics.
-    let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options").fetch_all(db.pool()).await.unwrap();
-    let options: Vec<String> = options.into_iter().map(|(o,)| o).collect();
+    let options: Vec<String> = sqlx::query_scalar("PRAGMA compile_options").fetch_all(db.pool()).await.unwrap();
     assert!(options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"), "{options:?}");
     assert!(!options.iter().any(|o| o == "ENABLE_STAT4"), "{options:?}");
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM regions").fetch_one(db.pool()).await.unwrap();
